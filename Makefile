@@ -1,0 +1,43 @@
+# The two commands: `make run` and `make test`. Everything else is set-up they call.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+INSTALLED := $(VENV)/.installed
+FRONTEND := static/dist/.built
+DEMO_POSTCODE_AREAS := WR,B,DY,GL,HR
+
+.PHONY: run test bench install frontend db demo clean
+
+run: install frontend db demo
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+test: install frontend
+	$(PY) -m pytest
+
+bench: install frontend db
+	$(PY) manage.py bench
+
+install: $(INSTALLED)
+
+$(INSTALLED): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet ".[dev]"
+	touch $@
+
+frontend: $(FRONTEND)
+
+$(FRONTEND): package.json package-lock.json $(shell find frontend -type f)
+	npm ci --no-audit --no-fund --loglevel=error
+	npm run --silent build
+	touch $@
+
+db: install
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py import_postcodes --areas $(DEMO_POSTCODE_AREAS)
+
+demo: db
+	$(PY) manage.py seed_demo --if-empty
+
+clean:
+	rm -rf $(VENV) node_modules static/dist staticfiles

@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.urls import path
+
+from directory import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("search/", views.search, name="search"),
+    path("services/<int:pk>/", views.service_detail, name="service"),
+    path("providers/<slug:slug>/", views.enterprise_detail, name="enterprise"),
+    path("shortlist/", views.shortlist, name="shortlist"),
+    path("shortlist/print/", views.shortlist_print, name="shortlist_print"),
+    path("shortlist/add/<int:pk>/", views.shortlist_add, name="shortlist_add"),
+    path("shortlist/remove/<int:pk>/", views.shortlist_remove, name="shortlist_remove"),
+    path("accessibility/", views.accessibility, name="accessibility"),
+    path("privacy/", views.privacy, name="privacy"),
+    path("cookies/", views.cookies, name="cookies"),
+    path("admin/", admin.site.urls),
+]

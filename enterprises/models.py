@@ -1,0 +1,336 @@
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import connection, models
+from django.urls import reverse
+from django.utils import timezone
+
+from enterprises.postcodes import GridPoint
+
+MAX_COVERAGE_MILES = 50
+
+
+class Council(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class AreaQuerySet(models.QuerySet):
+    def nearest_to(self, point: GridPoint, within_metres: int = 8000):
+        """Areas near a point, nearest first (an area is a locality with a centre, not a boundary)."""
+        return (
+            self.filter(
+                easting__range=(point.easting - within_metres, point.easting + within_metres),
+                northing__range=(point.northing - within_metres, point.northing + within_metres),
+            )
+            .annotate(
+                distance_squared=(models.F("easting") - point.easting) * (models.F("easting") - point.easting)
+                + (models.F("northing") - point.northing) * (models.F("northing") - point.northing)
+            )
+            .order_by("distance_squared", "pk")
+        )
+
+
+class Area(models.Model):
+    """A named locality of a council (a town, parish, ward or neighbourhood) with a centre point."""
+
+    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="areas")
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200)
+    easting = models.IntegerField()
+    northing = models.IntegerField()
+
+    objects = AreaQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["council", "slug"], name="area_slug_unique_in_council")]
+        indexes = [models.Index(fields=["easting", "northing"], name="area_grid_idx")]
+
+    def __str__(self):
+        return self.name
+
+
+class Postcode(models.Model):
+    """Every GB postcode with its British National Grid reference, from Ordnance Survey Code-Point Open."""
+
+    postcode = models.CharField(max_length=8, primary_key=True)
+    easting = models.IntegerField()
+    northing = models.IntegerField()
+
+    def __str__(self):
+        return self.postcode
+
+    @property
+    def point(self) -> GridPoint:
+        return GridPoint(self.easting, self.northing)
+
+
+class Taxonomy(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+    oruk_term = models.CharField("Open Referral UK term", max_length=100, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Category(Taxonomy):
+    """A type of support: day clubs, home help, befriending…"""
+
+    class Meta(Taxonomy.Meta):
+        verbose_name_plural = "categories"
+
+
+class ClientGroup(Taxonomy):
+    """Who a service is for: older people, carers, people living with dementia…"""
+
+
+class EnterpriseQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Enterprise.Status.PUBLISHED)
+
+
+class Enterprise(models.Model):
+    class LegalForm(models.TextChoices):
+        SOLE_TRADER = "sole_trader", "Sole trader"
+        PARTNERSHIP = "partnership", "Partnership"
+        CIC = "cic", "Community interest company"
+        CHARITY = "charity", "Charity"
+        UNINCORPORATED = "unincorporated", "Unincorporated group"
+        COMPANY = "company", "Company"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+        CHANGES_REQUESTED = "changes_requested", "Changes requested"
+        PUBLISHED = "published", "Published"
+        SUSPENDED = "suspended", "Suspended"
+        ARCHIVED = "archived", "Archived"
+
+    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="enterprises")
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    summary = models.CharField(max_length=300, blank=True)
+    description = models.TextField(blank=True)
+    legal_form = models.CharField(max_length=20, choices=LegalForm.choices, blank=True)
+    contact_name = models.CharField("contact person", max_length=200, blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    email = models.EmailField(blank=True)
+    website = models.URLField(blank=True)
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="enterprises")
+    people_supported = models.PositiveIntegerField(null=True, blank=True)
+    paid_staff = models.PositiveIntegerField(null=True, blank=True)
+    volunteers = models.PositiveIntegerField(null=True, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = EnterpriseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("enterprise", kwargs={"slug": self.slug})
+
+
+class Delivery(models.TextChoices):
+    HOME = "home", "At the person’s home"
+    VENUE = "venue", "At a venue"
+    OUT_AND_ABOUT = "out_and_about", "Out and about"
+    ONLINE = "online", "Online"
+    PHONE = "phone", "By phone"
+
+
+class CostType(models.TextChoices):
+    FREE = "free", "Free"
+    PER_HOUR = "per_hour", "per hour"
+    PER_SESSION = "per_session", "per session"
+    PER_DAY = "per_day", "per day"
+    PER_WEEK = "per_week", "per week"
+    DONATION = "donation", "Donation"
+
+
+class WayToPay(models.TextChoices):
+    SELF_FUNDED = "self_funded", "Paying for yourself"
+    DIRECT_PAYMENT = "direct_payment", "Direct payment or personal budget"
+    COUNCIL_FUNDED = "council_funded", "Funded by the council"
+
+
+class Capacity(models.TextChoices):
+    TAKING = "taking", "Taking new people"
+    WAITING_LIST = "waiting_list", "Waiting list"
+    FULL = "full", "Full"
+    NOT_KNOWN = "not_known", "Not known"
+
+
+class Weekday(models.TextChoices):
+    MON = "mon", "Monday"
+    TUE = "tue", "Tuesday"
+    WED = "wed", "Wednesday"
+    THU = "thu", "Thursday"
+    FRI = "fri", "Friday"
+    SAT = "sat", "Saturday"
+    SUN = "sun", "Sunday"
+
+
+def choices_array(choices, **kwargs):
+    return ArrayField(models.CharField(max_length=20, choices=choices), default=list, blank=True, **kwargs)
+
+
+class ServiceQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(enterprise__status=Enterprise.Status.PUBLISHED)
+
+    def refresh_search_vectors(self):
+        """Rebuild the full-text document of these services: names, categories and descriptions."""
+        ids = list(self.values_list("pk", flat=True))
+        if not ids:
+            return
+        with connection.cursor() as cursor:
+            cursor.execute(
+                """
+                UPDATE enterprises_service AS s SET search_vector =
+                    setweight(to_tsvector('english', s.name), 'A')
+                    || setweight(to_tsvector('english', e.name), 'A')
+                    || setweight(to_tsvector('english', coalesce((
+                        SELECT string_agg(c.name, ' ') FROM enterprises_service_categories sc
+                        JOIN enterprises_category c ON c.id = sc.category_id WHERE sc.service_id = s.id), '')), 'B')
+                    || setweight(to_tsvector('english', s.summary || ' ' || e.summary), 'B')
+                    || setweight(to_tsvector('english', s.description || ' ' || e.description), 'C')
+                FROM enterprises_enterprise AS e
+                WHERE e.id = s.enterprise_id AND s.id = ANY(%s)
+                """,
+                [ids],
+            )
+
+
+class Service(models.Model):
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="services")
+    name = models.CharField(max_length=200)
+    summary = models.CharField(max_length=300, blank=True)
+    description = models.TextField(blank=True)
+    categories = models.ManyToManyField(Category, blank=True, related_name="services")
+    client_groups = models.ManyToManyField(ClientGroup, blank=True, related_name="services")
+    delivery = choices_array(Delivery.choices)
+
+    venue_name = models.CharField(max_length=200, blank=True)
+    venue_address = models.TextField(blank=True)
+    venue_postcode = models.CharField(max_length=8, blank=True)
+    venue_easting = models.IntegerField(null=True, blank=True)
+    venue_northing = models.IntegerField(null=True, blank=True)
+
+    coverage_postcode = models.CharField("base postcode", max_length=8, blank=True)
+    coverage_easting = models.IntegerField(null=True, blank=True)
+    coverage_northing = models.IntegerField(null=True, blank=True)
+    coverage_radius_miles = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(MAX_COVERAGE_MILES)]
+    )
+    coverage_areas = models.ManyToManyField(Area, blank=True, related_name="services_covering")
+
+    minimum_age = models.PositiveSmallIntegerField(null=True, blank=True)
+    maximum_age = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    cost_type = models.CharField(max_length=20, choices=CostType.choices, default=CostType.FREE)
+    cost_amount = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
+    cost_note = models.CharField(max_length=300, blank=True)
+    ways_to_pay = choices_array(WayToPay.choices)
+
+    days = choices_array(Weekday.choices)
+    opens_at = models.TimeField(null=True, blank=True)
+    closes_at = models.TimeField(null=True, blank=True)
+    schedule_note = models.CharField("when it runs", max_length=300, blank=True)
+
+    capacity = models.CharField(max_length=20, choices=Capacity.choices, default=Capacity.NOT_KNOWN)
+    capacity_confirmed_on = models.DateField(null=True, blank=True)
+
+    step_free_access = models.BooleanField(default=False)
+    hearing_loop = models.BooleanField(default=False)
+    accessible_toilet = models.BooleanField(default=False)
+    languages = models.CharField("languages spoken", max_length=200, blank=True)
+    accessibility_note = models.CharField(max_length=500, blank=True)
+
+    cqc_registration = models.CharField("CQC registration number", max_length=20, blank=True)
+
+    search_vector = SearchVectorField(null=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ServiceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [
+            GinIndex(fields=["search_vector"], name="service_search_idx"),
+            models.Index(fields=["venue_easting", "venue_northing"], name="service_venue_grid_idx"),
+            models.Index(fields=["coverage_easting", "coverage_northing"], name="service_coverage_grid_idx"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("service", kwargs={"pk": self.pk})
+
+    @property
+    def venue_point(self) -> GridPoint | None:
+        if self.venue_easting is None:
+            return None
+        return GridPoint(self.venue_easting, self.venue_northing)
+
+    @property
+    def comes_to_people(self) -> bool:
+        return Delivery.HOME in self.delivery
+
+    @property
+    def capacity_is_current(self) -> bool:
+        if self.capacity == Capacity.NOT_KNOWN or self.capacity_confirmed_on is None:
+            return False
+        age = timezone.localdate() - self.capacity_confirmed_on
+        return age.days <= settings.CAPACITY_STALE_AFTER_DAYS
+
+    @property
+    def public_capacity(self) -> str:
+        """What the public is told: a status more than CAPACITY_STALE_AFTER_DAYS old is not known."""
+        return self.capacity if self.capacity_is_current else Capacity.NOT_KNOWN
+
+    @property
+    def public_capacity_label(self) -> str:
+        return Capacity(self.public_capacity).label
+
+    @property
+    def cost_label(self) -> str:
+        if self.cost_type == CostType.FREE:
+            return "Free"
+        if self.cost_type == CostType.DONATION:
+            return "Donation" + (f" (suggested £{self.cost_amount:.2f})" if self.cost_amount else "")
+        if self.cost_amount is None:
+            return "Ask about cost"
+        return f"£{self.cost_amount:.2f} {CostType(self.cost_type).label}"
+
+    def delivery_labels(self) -> list[str]:
+        return [Delivery(value).label for value in self.delivery]
+
+    def ways_to_pay_labels(self) -> list[str]:
+        return [WayToPay(value).label for value in self.ways_to_pay]
+
+    def day_labels(self) -> list[str]:
+        return [Weekday(value).label for value in Weekday.values if value in self.days]

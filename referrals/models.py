@@ -1,0 +1,1 @@
+# Referrals and their events arrive with the referrals issue.

@@ -1,0 +1,81 @@
+"""Small builders for test data. Each takes keyword overrides and saves to the real database."""
+
+import itertools
+from datetime import date
+
+from django.utils import timezone
+from django.utils.text import slugify
+
+from enterprises.models import (
+    Area,
+    Capacity,
+    Category,
+    ClientGroup,
+    Council,
+    Delivery,
+    Enterprise,
+    Postcode,
+    Service,
+)
+from enterprises.postcodes import normalise_postcode
+
+_sequence = itertools.count(1)
+
+
+def make_postcode(postcode: str, easting: int, northing: int) -> Postcode:
+    return Postcode.objects.update_or_create(
+        postcode=normalise_postcode(postcode), defaults={"easting": easting, "northing": northing}
+    )[0]
+
+
+def make_council(name: str = "Worcestershire County Council") -> Council:
+    return Council.objects.get_or_create(name=name, defaults={"slug": slugify(name)})[0]
+
+
+def make_area(name: str, easting: int, northing: int, council: Council | None = None) -> Area:
+    return Area.objects.create(
+        council=council or make_council(), name=name, slug=slugify(name), easting=easting, northing=northing
+    )
+
+
+def make_category(name: str) -> Category:
+    return Category.objects.get_or_create(name=name, defaults={"slug": slugify(name)})[0]
+
+
+def make_client_group(name: str) -> ClientGroup:
+    return ClientGroup.objects.get_or_create(name=name, defaults={"slug": slugify(name)})[0]
+
+
+def make_enterprise(name: str | None = None, status: str = Enterprise.Status.PUBLISHED, **fields) -> Enterprise:
+    name = name or f"Enterprise {next(_sequence)}"
+    fields.setdefault("council", make_council())
+    fields.setdefault("slug", f"{slugify(name)}-{next(_sequence)}")
+    fields.setdefault("summary", f"{name} supports people in their community.")
+    return Enterprise.objects.create(name=name, status=status, **fields)
+
+
+def make_service(
+    name: str | None = None,
+    *,
+    enterprise: Enterprise | None = None,
+    venue: Postcode | None = None,
+    categories=(),
+    client_groups=(),
+    coverage_areas=(),
+    **fields,
+) -> Service:
+    name = name or f"Service {next(_sequence)}"
+    if venue is not None:
+        fields.setdefault("delivery", [Delivery.VENUE])
+        fields.update(venue_postcode=venue.postcode, venue_easting=venue.easting, venue_northing=venue.northing)
+    fields.setdefault("capacity", Capacity.TAKING)
+    fields.setdefault("capacity_confirmed_on", timezone.localdate())
+    service = Service.objects.create(enterprise=enterprise or make_enterprise(), name=name, **fields)
+    service.categories.set(categories)
+    service.client_groups.set(client_groups)
+    service.coverage_areas.set(coverage_areas)
+    return service
+
+
+def days_ago(days: int) -> date:
+    return timezone.localdate() - timezone.timedelta(days=days)
