@@ -1,0 +1,8 @@
+// Loaded as <script type="module" src="/static/dist/app.js">. Browsers that
+// cannot run ES modules never run this, so they get the plain, no-JavaScript
+// page, which works; the others mark the body as supported and start GOV.UK
+// Frontend's components. No inline script is needed.
+import { initAll } from "./govuk-frontend.min.js";
+
+document.body.classList.add("js-enabled", "govuk-frontend-supported");
+initAll();

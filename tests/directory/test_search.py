@@ -1,0 +1,368 @@
+"""What a resident finds when they search, and in what order."""
+
+from datetime import timedelta
+
+import pytest
+from django.test.utils import CaptureQueriesContext
+from django.db import connection
+
+from directory.filters import ServiceFilter
+from enterprises.models import Capacity, CostType, Delivery, Enterprise, Service, WayToPay
+from tests.factories import days_ago, make_enterprise, make_postcode, make_service, make_area
+
+
+def search(client, **params):
+    response = client.get("/search/", params)
+    assert response.status_code == 200
+    return response
+
+
+def found_names(response):
+    page = response.context["page"]
+    return [service.name for service in page.object_list] if page else []
+
+
+@pytest.mark.django_db
+class TestPostcodeAndDistance:
+    def test_it_finds_a_venue_within_the_distance_and_not_beyond(self, client, home_postcode, postcode_miles_east):
+        make_service("Near club", venue=postcode_miles_east(2, "WR2 1AA"))
+        make_service("Far club", venue=postcode_miles_east(7, "WR2 2AA"))
+
+        assert found_names(search(client, postcode="WR1 2EY", distance=5)) == ["Near club"]
+        assert set(found_names(search(client, postcode="WR1 2EY", distance=10))) == {"Near club", "Far club"}
+
+    def test_it_defaults_to_five_miles(self, client, home_postcode, postcode_miles_east):
+        make_service("Four miles", venue=postcode_miles_east(4.5, "WR2 1AA"))
+        make_service("Six miles", venue=postcode_miles_east(5.5, "WR2 2AA"))
+
+        response = search(client, postcode="WR1 2EY")
+
+        assert found_names(response) == ["Four miles"]
+        assert response.context["form"]["distance"].value() == "5"
+
+    @pytest.mark.parametrize("typed", ["wr12ey", " WR1  2EY ", "Wr1 2eY"])
+    def test_it_understands_a_postcode_however_it_is_typed(self, client, home_postcode, postcode_miles_east, typed):
+        make_service("Near club", venue=postcode_miles_east(1, "WR2 1AA"))
+
+        response = search(client, postcode=typed)
+
+        assert found_names(response) == ["Near club"]
+        assert "near WR1 2EY" in response.content.decode()
+
+    def test_it_says_how_far_away_each_venue_is_in_miles(self, client, home_postcode, postcode_miles_east):
+        make_service("Near club", venue=postcode_miles_east(2.34, "WR2 1AA"))
+
+        assert "2.3 miles away" in search(client, postcode="WR1 2EY").content.decode()
+
+    def test_it_finds_a_home_service_whose_radius_reaches_the_postcode(self, client, home_postcode, postcode_miles_east):
+        base = postcode_miles_east(8, "WR3 1AA")
+        reaching = dict(coverage_postcode=base.postcode, coverage_easting=base.easting, coverage_northing=base.northing)
+        make_service("Home help that reaches", delivery=[Delivery.HOME], coverage_radius_miles=10, **reaching)
+        make_service("Home help too far", delivery=[Delivery.HOME], coverage_radius_miles=6, **reaching)
+
+        response = search(client, postcode="WR1 2EY", distance=1)
+
+        assert found_names(response) == ["Home help that reaches"]
+        assert "Comes to you" in response.content.decode()
+
+    def test_it_finds_a_home_service_that_covers_the_area_of_the_postcode(self, client, home_postcode, worcester):
+        elsewhere = make_area("Evesham", 403000, 243500)
+        make_service("Covers Worcester", delivery=[Delivery.HOME], coverage_areas=[worcester])
+        make_service("Covers Evesham", delivery=[Delivery.HOME], coverage_areas=[elsewhere])
+
+        assert found_names(search(client, postcode="WR1 2EY")) == ["Covers Worcester"]
+
+    def test_it_lists_services_that_come_to_you_before_venues(self, client, home_postcode, postcode_miles_east, worcester):
+        make_service("Venue club", venue=postcode_miles_east(0.2, "WR2 1AA"))
+        make_service("Comes to you", delivery=[Delivery.HOME], coverage_areas=[worcester])
+
+        assert found_names(search(client, postcode="WR1 2EY")) == ["Comes to you", "Venue club"]
+
+    def test_it_orders_venues_nearest_first(self, client, home_postcode, postcode_miles_east):
+        make_service("Three miles", venue=postcode_miles_east(3.5, "WR2 3AA"))
+        make_service("One mile", venue=postcode_miles_east(1.5, "WR2 1AA"))
+        make_service("Two miles", venue=postcode_miles_east(2.5, "WR2 2AA"))
+
+        assert found_names(search(client, postcode="WR1 2EY")) == ["One mile", "Two miles", "Three miles"]
+
+
+@pytest.mark.django_db
+class TestFilters:
+    def test_it_filters_by_type_of_support(self, client, day_clubs, home_help):
+        make_service("Club", categories=[day_clubs])
+        make_service("Help", categories=[home_help])
+
+        assert found_names(search(client, category="day-clubs")) == ["Club"]
+        assert set(found_names(search(client, category=["day-clubs", "home-help"]))) == {"Club", "Help"}
+
+    def test_it_filters_by_who_it_is_for(self, client, carers):
+        make_service("For carers", client_groups=[carers])
+        make_service("For anyone")
+
+        assert found_names(search(client, client_group="carers")) == ["For carers"]
+
+    def test_it_filters_by_how_it_is_delivered(self, client):
+        make_service("By phone", delivery=[Delivery.PHONE])
+        make_service("At a venue", delivery=[Delivery.VENUE])
+
+        assert found_names(search(client, delivery="phone")) == ["By phone"]
+
+    def test_it_shows_only_free_services_when_asked(self, client):
+        make_service("Free group", cost_type=CostType.FREE)
+        make_service("Paid club", cost_type=CostType.PER_DAY, cost_amount=30)
+
+        assert found_names(search(client, cost="free")) == ["Free group"]
+        assert len(found_names(search(client, cost=""))) == 2
+
+    def test_it_filters_by_ways_to_pay(self, client):
+        make_service("Direct payments", ways_to_pay=[WayToPay.DIRECT_PAYMENT, WayToPay.SELF_FUNDED])
+        make_service("Self-funded only", ways_to_pay=[WayToPay.SELF_FUNDED])
+
+        assert found_names(search(client, pay="direct_payment")) == ["Direct payments"]
+
+    def test_it_shows_only_services_recently_confirmed_as_taking_new_people(self, client):
+        make_service("Taking", capacity=Capacity.TAKING, capacity_confirmed_on=days_ago(10))
+        make_service("Taking but stale", capacity=Capacity.TAKING, capacity_confirmed_on=days_ago(61))
+        make_service("Full", capacity=Capacity.FULL, capacity_confirmed_on=days_ago(1))
+
+        assert found_names(search(client, taking="on")) == ["Taking"]
+
+    def test_it_shows_a_stale_capacity_as_not_known(self, client):
+        make_service("Stale", capacity=Capacity.FULL, capacity_confirmed_on=days_ago(61))
+
+        html = search(client).content.decode()
+
+        assert "Not known" in html
+        assert ">Full<" not in html
+
+    def test_it_shows_capacity_with_the_date_it_was_confirmed(self, client):
+        service = make_service("Fresh", capacity=Capacity.WAITING_LIST, capacity_confirmed_on=days_ago(3))
+
+        html = search(client).content.decode()
+
+        assert "Waiting list" in html
+        assert f"confirmed {service.capacity_confirmed_on.day} {service.capacity_confirmed_on:%B %Y}" in html
+
+    def test_the_url_holds_the_whole_search(self, client, home_postcode, day_clubs, postcode_miles_east):
+        make_service("Club", venue=postcode_miles_east(1, "WR2 1AA"), categories=[day_clubs], cost_type="free")
+
+        response = search(client, q="club", postcode="WR1 2EY", distance=3, category="day-clubs", cost="free")
+        form = response.context["form"]
+
+        assert found_names(response) == ["Club"]
+        assert (form["q"].value(), form["postcode"].value(), form["distance"].value()) == ("club", "WR1 2EY", "3")
+        assert 'value="day-clubs" checked' in response.content.decode()
+
+
+@pytest.mark.django_db
+class TestWords:
+    def test_it_matches_words_with_english_stemming(self, client):
+        make_service("Lunch club", description="A hot meal every Tuesday.")
+        make_service("Gardening", description="We tidy gardens.")
+
+        assert found_names(search(client, q="clubs")) == ["Lunch club"]
+        assert found_names(search(client, q="meals")) == ["Lunch club"]
+
+    def test_it_matches_the_provider_name_and_the_type_of_support(self, client, day_clubs):
+        make_service("Tuesdays", enterprise=make_enterprise("Severn Valley Sitters"))
+        make_service("Wednesdays", categories=[day_clubs])
+
+        assert found_names(search(client, q="sitters")) == ["Tuesdays"]
+        assert found_names(search(client, q="day club")) == ["Wednesdays"]
+
+    def test_it_understands_quotes_and_minus_like_a_search_engine(self, client):
+        make_service("Men's shed", description="woodwork and friendship")
+        make_service("Knit and natter", description="knitting and friendship")
+
+        assert found_names(search(client, q="friendship -woodwork")) == ["Knit and natter"]
+
+    def test_it_puts_the_best_match_first(self, client):
+        make_service("Befriending by phone", description="A weekly call.")
+        make_service("Garden help", description="Sometimes we also offer befriending.")
+
+        assert found_names(search(client, q="befriending")) == ["Befriending by phone", "Garden help"]
+
+    def test_it_keeps_the_search_in_step_when_a_provider_renames(self, client):
+        service = make_service("Tuesdays", enterprise=make_enterprise("Old name"))
+        service.enterprise.name = "Kidderminster Companions"
+        service.enterprise.save()
+
+        assert found_names(search(client, q="companions")) == ["Tuesdays"]
+
+
+@pytest.mark.django_db
+class TestFairOrder:
+    def test_it_is_not_alphabetical_and_the_top_changes_from_day_to_day(self):
+        for name in ["Alpha", "Bravo", "Charlie", "Delta", "Echo"]:
+            make_service(name)
+        firsts = set()
+        for offset in range(30):
+            day = days_ago(offset)
+            services = ServiceFilter({}, queryset=Service.objects.published(), day=day).qs
+            firsts.add(services[0].name)
+
+        assert firsts == {"Alpha", "Bravo", "Charlie", "Delta", "Echo"}
+
+    def test_the_order_is_steady_within_a_day(self):
+        for name in ["Alpha", "Bravo", "Charlie"]:
+            make_service(name)
+        day = days_ago(0)
+
+        def order():
+            return [s.name for s in ServiceFilter({}, queryset=Service.objects.published(), day=day).qs]
+
+        assert order() == order()
+
+    def test_it_rotates_ties_within_the_same_mile(self, home_postcode, postcode_miles_east):
+        make_service("West End", venue=postcode_miles_east(1.2, "WR2 1AA"))
+        make_service("Abbey", venue=postcode_miles_east(1.4, "WR2 2AA"))
+        firsts = set()
+        for offset in range(20):
+            params = {"postcode": "WR1 2EY", "distance": "5"}
+            services = ServiceFilter(params, queryset=Service.objects.published(), day=days_ago(offset)).qs
+            firsts.add(services[0].name)
+
+        assert firsts == {"West End", "Abbey"}
+
+
+@pytest.mark.django_db
+class TestOnlyPublishedListings:
+    @pytest.mark.parametrize(
+        "status", [s for s in Enterprise.Status.values if s != Enterprise.Status.PUBLISHED]
+    )
+    def test_it_hides_every_unpublished_listing(self, client, status):
+        hidden = make_service("Hidden", enterprise=make_enterprise("Hidden enterprise", status=status))
+        make_service("Shown")
+
+        assert found_names(search(client)) == ["Shown"]
+        assert found_names(search(client, q="hidden")) == []
+        assert client.get(f"/services/{hidden.pk}/").status_code == 404
+        assert client.get(f"/providers/{hidden.enterprise.slug}/").status_code == 404
+
+
+@pytest.mark.django_db
+class TestBadInput:
+    def assert_error(self, response, message, field_id):
+        html = response.content.decode()
+        assert "There is a problem" in html
+        assert f'<a href="#{field_id}">{message}' in html
+        assert f'id="{field_id.split("_0")[0]}-error"' in html or f'id="{field_id}-error"' in html
+        assert response.context["page"] is None
+        assert html.count(message) == 2  # in the summary and beside the field
+        assert "<title>Error: " in html
+
+    def test_it_explains_a_postcode_that_is_not_a_postcode(self, client):
+        response = search(client, postcode="not a postcode", q="lunch")
+
+        self.assert_error(response, "Enter a full UK postcode, like WR1 2EY", "id_postcode")
+        assert 'value="not a postcode"' in response.content.decode()
+        assert 'value="lunch"' in response.content.decode()
+
+    def test_it_explains_a_postcode_it_cannot_find(self, client, home_postcode):
+        response = search(client, postcode="WR99 9ZZ")
+
+        self.assert_error(response, "We could not find the postcode WR99 9ZZ. Check it and try again", "id_postcode")
+
+    def test_it_explains_that_northern_ireland_is_not_covered(self, client):
+        response = search(client, postcode="bt1 1aa")
+
+        self.assert_error(
+            response,
+            "BT1 1AA is in Northern Ireland. This directory’s postcode data covers Great Britain only",
+            "id_postcode",
+        )
+
+    def test_it_explains_a_distance_that_is_not_in_the_list(self, client, home_postcode):
+        response = search(client, postcode="WR1 2EY", distance="7")
+
+        self.assert_error(response, "Choose a distance from the list", "id_distance")
+        assert 'value="WR1 2EY"' in response.content.decode()
+
+    @pytest.mark.parametrize(
+        "query",
+        [
+            "page=abc",
+            "page=999999",
+            "page=-1",
+            "category=no-such-type",
+            "distance=",
+            "distance=%00",
+            "q=%00",
+            "q=" + "x" * 5000,
+            "q=%22unclosed",
+            "q=!!!%26%26%7C(",
+            "postcode=" + "W" * 300,
+            "taking=maybe",
+            "cost=cheap",
+            "delivery=teleport",
+            "pay[]=x",
+            "q=%ED%A0%80",
+        ],
+    )
+    def test_no_query_string_causes_a_server_error(self, client, query):
+        response = client.get(f"/search/?{query}")
+
+        assert response.status_code == 200
+
+
+@pytest.mark.django_db
+class TestNoResults:
+    def test_it_suggests_a_wider_distance_and_fewer_filters(self, client, home_postcode, postcode_miles_east):
+        make_service("Far club", venue=postcode_miles_east(7, "WR2 2AA"))
+
+        html = search(client, postcode="WR1 2EY", distance=5).content.decode()
+
+        assert "No services match your search" in html
+        assert "search within 10 miles" in html
+        assert "distance=10" in html
+        assert "remove some filters" in html
+
+
+@pytest.mark.django_db
+class TestPaging:
+    def test_it_pages_results_and_counts_them_all(self, client, settings):
+        settings.RESULTS_PER_PAGE = 5
+        for number in range(12):
+            make_service(f"Service {number}")
+
+        first, third = search(client), search(client, page=3)
+
+        assert "12 services found" in first.content.decode()
+        assert len(found_names(first)) == 5 and len(found_names(third)) == 2
+        assert 'href="?page=2"' in first.content.decode()
+
+
+@pytest.mark.django_db
+class TestQueryCount:
+    def count_queries(self, client, path):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(path).status_code == 200
+        return len(queries)
+
+    def make_services(self, count, postcode, categories):
+        enterprise = make_enterprise()
+        for number in range(count):
+            make_service(f"Lunch club {number}", enterprise=enterprise, venue=postcode, categories=categories)
+
+    def test_a_results_page_runs_the_same_queries_for_5_or_50_results(
+        self, client, settings, home_postcode, postcode_miles_east, day_clubs, carers
+    ):
+        settings.RESULTS_PER_PAGE = 50
+        path = "/search/?q=lunch&postcode=WR1+2EY&category=day-clubs&client_group=&taking=on"
+        client.post("/shortlist/add/0/")  # a visitor with a session, as most are
+        self.make_services(5, postcode_miles_east(1, "WR2 1AA"), [day_clubs])
+        few = self.count_queries(client, path)
+
+        self.make_services(45, postcode_miles_east(2, "WR2 2AA"), [day_clubs])
+        many = self.count_queries(client, path)
+
+        assert few == many
+        assert many <= 8
+
+    def test_a_service_page_runs_a_fixed_number_of_queries(self, client, day_clubs, carers):
+        service = make_service(categories=[day_clubs], client_groups=[carers])
+        few = self.count_queries(client, f"/services/{service.pk}/")
+        for _ in range(10):
+            make_service(enterprise=service.enterprise, categories=[day_clubs])
+
+        assert self.count_queries(client, f"/services/{service.pk}/") == few
