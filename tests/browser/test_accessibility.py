@@ -1,0 +1,176 @@
+"""Every public page passes axe-core's WCAG 2.2 A and AA rules, at desktop and mobile widths, with one h1 and a title.
+
+Each case: given a visitor at a screen width on a page in a particular state (results, an error, an empty
+shortlist…), when axe-core checks the page, then it finds no violations, and the page has exactly one h1 and a
+title of its own.
+"""
+
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.chromium import AXE_SCRIPT, DESKTOP, MOBILE
+from tests.browser.worcester import HOME_POSTCODE, WorcesterDirectory
+
+pytestmark = pytest.mark.browser
+
+WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+WIDTHS = {"desktop": DESKTOP, "mobile": MOBILE}
+
+
+# Given: the pages, each opened in the state it is checked in ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PublicPage:
+    name: str
+    open: Callable[[Page, WorcesterDirectory], None]
+
+    def __str__(self):
+        return self.name
+
+
+def go(page: Page, path: str, status: int = 200) -> None:
+    response = page.goto(path)
+    assert response is not None and response.status == status, f"{path} answered {response and response.status}"
+
+
+def search_results(page, world):
+    go(page, f"/search/?postcode={HOME_POSTCODE}&category=day-clubs")
+    expect(page.locator(".app-result")).to_have_count(4)
+
+
+def search_with_a_bad_postcode(page, world):
+    go(page, "/search/?q=lunch&postcode=WR1+2E")
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+
+
+def search_with_no_results(page, world):
+    go(page, f"/search/?q=swimming&postcode={HOME_POSTCODE}")
+    expect(page.get_by_role("heading", name="No services match your search")).to_be_visible()
+
+
+def add_to_shortlist(page, service):
+    go(page, service.get_absolute_url())
+    page.get_by_role("button", name=f"Add {service.name} to shortlist").click()
+    # On a phone the header's links are behind the Menu button: read the link's text, visible or not.
+    expect(page.locator("header a[href='/shortlist/']")).to_have_text("Your shortlist (1)")
+
+
+def service_just_added_to_shortlist(page, world):
+    add_to_shortlist(page, world.rich_service)
+    expect(page.get_by_text(f"{world.rich_service.name} is on your shortlist")).to_be_visible()
+
+
+def shortlist_with_a_service(page, world):
+    add_to_shortlist(page, world.rich_service)
+    go(page, "/shortlist/")
+    expect(page.locator(".app-result")).to_have_count(1)
+
+
+def shortlist_print_view(page, world):
+    add_to_shortlist(page, world.rich_service)
+    go(page, "/shortlist/print/")
+    expect(page.locator(".app-print-card")).to_have_count(1)
+
+
+PAGES = [
+    PublicPage("home", lambda page, world: go(page, "/")),
+    PublicPage("search results", search_results),
+    PublicPage("search with a bad postcode", search_with_a_bad_postcode),
+    PublicPage("search with no results", search_with_no_results),
+    PublicPage("search form with nothing searched", lambda page, world: go(page, "/search/")),
+    PublicPage("service", lambda page, world: go(page, world.rich_service.get_absolute_url())),
+    PublicPage("service just added to the shortlist", service_just_added_to_shortlist),
+    PublicPage("enterprise", lambda page, world: go(page, world.rich_enterprise.get_absolute_url())),
+    PublicPage("shortlist, empty", lambda page, world: go(page, "/shortlist/")),
+    PublicPage("shortlist with a service", shortlist_with_a_service),
+    PublicPage("shortlist print view", shortlist_print_view),
+    PublicPage("accessibility statement", lambda page, world: go(page, "/accessibility/")),
+    PublicPage("privacy notice", lambda page, world: go(page, "/privacy/")),
+    PublicPage("cookies", lambda page, world: go(page, "/cookies/")),
+    PublicPage("page not found", lambda page, world: go(page, "/services/999999/", status=404)),
+]
+
+
+def given_a_visitor_on(public_page: PublicPage, width: dict, new_context, world: WorcesterDirectory) -> Page:
+    page = new_context(viewport=width).new_page()
+    public_page.open(page, world)
+    return page
+
+
+# When: axe-core checks the page ----------------------------------------------------------------------------------
+
+
+def when_axe_checks(page: Page) -> list[dict]:
+    assert AXE_SCRIPT.exists(), f"{AXE_SCRIPT} is missing: run `npm ci`"
+    page.add_script_tag(path=str(AXE_SCRIPT))
+    return page.evaluate(
+        """async (tags) => {
+            const results = await axe.run(document, {
+                runOnly: {type: "tag", values: tags},
+                resultTypes: ["violations"],  // skip the details of what passed: faster
+            });
+            return results.violations.map((violation) => ({
+                id: violation.id,
+                impact: violation.impact,
+                help: violation.help,
+                helpUrl: violation.helpUrl,
+                nodes: violation.nodes.map((node) => ({
+                    target: node.target.join(" "),
+                    html: node.html,
+                    summary: node.failureSummary,
+                })),
+            }));
+        }""",
+        WCAG_22_AA,
+    )
+
+
+# Then: no violations, one h1, a title -----------------------------------------------------------------------------
+
+
+def describe(violations: list[dict]) -> str:
+    lines = []
+    for violation in violations:
+        lines.append(f"\n[{violation['impact']}] {violation['id']}: {violation['help']}\n  {violation['helpUrl']}")
+        for node in violation["nodes"]:
+            lines.append(f"  - {node['target']}\n      {node['html'][:200]}")
+            lines.extend(f"      {line}" for line in (node["summary"] or "").splitlines())
+    return "\n".join(lines)
+
+
+def then_axe_found_no_violations(violations: list[dict]) -> None:
+    assert not violations, f"{len(violations)} axe-core violation(s):{describe(violations)}"
+
+
+def then_it_has_one_h1_and_a_title_of_its_own(page: Page) -> None:
+    headings = page.locator("h1").all_inner_texts()
+    assert len(headings) == 1, f"expected exactly one h1, found {headings}"
+    assert headings[0].strip(), "the h1 is empty"
+    title = page.title()
+    assert re.match(r"^(Error: )?\S.* – \S", title), f"the title {title!r} does not name the page"
+
+
+def save_screenshot(page: Page, name: str) -> None:
+    folder = os.environ.get("BROWSER_SCREENSHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=Path(folder) / f"{re.sub(r'[^a-z0-9]+', '-', name.lower())}.png", full_page=True)
+
+
+@pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
+@pytest.mark.parametrize("public_page", PAGES, ids=str)
+def test_a_public_page_has_no_wcag_violations_one_h1_and_a_title(new_context, worcester, public_page, width):
+    page = given_a_visitor_on(public_page, width, new_context, worcester)
+    save_screenshot(page, f"{public_page.name} {width['width']}")
+
+    violations = when_axe_checks(page)
+
+    then_axe_found_no_violations(violations)
+    then_it_has_one_h1_and_a_title_of_its_own(page)
