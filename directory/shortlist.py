@@ -17,3 +17,8 @@ def add_to_shortlist(session, service_id: int) -> None:
 
 def remove_from_shortlist(session, service_id: int) -> None:
     session[SESSION_KEY] = [existing for existing in shortlisted_ids(session) if existing != service_id]
+
+
+def keep_only_in_shortlist(session, service_ids) -> None:
+    keep = set(service_ids)
+    session[SESSION_KEY] = [existing for existing in shortlisted_ids(session) if existing in keep]

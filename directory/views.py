@@ -7,7 +7,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from directory.filters import ServiceFilter
-from directory.shortlist import add_to_shortlist, remove_from_shortlist, shortlisted_ids
+from directory.shortlist import add_to_shortlist, keep_only_in_shortlist, remove_from_shortlist, shortlisted_ids
 from enterprises.models import Category, Enterprise, Service
 
 
@@ -81,8 +81,11 @@ def enterprise_detail(request, slug):
 
 
 def _shortlisted_services(request):
+    """The shortlist's services still listed in public, forgetting any that have been unpublished since."""
     ids = shortlisted_ids(request.session)
     found = public_services().prefetch_related("categories").in_bulk(ids)
+    if len(found) < len(ids):
+        keep_only_in_shortlist(request.session, found.keys())
     return [found[pk] for pk in ids if pk in found]
 
 

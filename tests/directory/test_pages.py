@@ -1,5 +1,7 @@
 """The public pages: what a resident sees, and what nobody may do."""
 
+import datetime
+
 import pytest
 from django.test import Client
 
@@ -74,6 +76,12 @@ class TestPublicPages:
         assert "Other services from Malvern Hills Lunch Club" in html
         assert "Friday lunch" in html and "Hidden elsewhere" not in html
 
+    def test_the_service_page_gives_times_in_plain_english(self, client, day_club):
+        day_club.opens_at, day_club.closes_at = datetime.time(10, 0), datetime.time(15, 30)
+        day_club.save()
+
+        assert "Thursday, 10am to 3:30pm" in client.get(day_club.get_absolute_url()).content.decode()
+
     def test_the_enterprise_page_lists_its_services(self, client, day_club):
         make_service("Friday lunch", enterprise=day_club.enterprise)
 
@@ -133,6 +141,7 @@ class TestShortlist:
 
         assert response.context["services"] == []
         assert "Your shortlist is empty" in response.content.decode()
+        assert "Your shortlist (0)" in client.get("/").content.decode()
 
     def test_it_refuses_to_shortlist_an_unpublished_service(self, client):
         hidden = make_service(enterprise=make_enterprise(status=Enterprise.Status.SUBMITTED))

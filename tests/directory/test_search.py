@@ -312,6 +312,7 @@ class TestNoResults:
 
         html = search(client, postcode="WR1 2EY", distance=5).content.decode()
 
+        assert "No services found near WR1 2EY" in html
         assert "No services match your search" in html
         assert "search within 10 miles" in html
         assert "distance=10" in html
