@@ -8,13 +8,14 @@ are shuffled by a rotation that changes every day, so each provider takes its tu
 from dataclasses import dataclass
 from datetime import date
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db.models import (
     BooleanField,
     Case,
-    Exists,
     F,
     FloatField,
+    Func,
     IntegerField,
     OuterRef,
     Q,
@@ -24,10 +25,18 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import MD5, Cast, Concat, Floor, Power, Round, Sqrt
+from django.db.models.functions import MD5, Cast, Concat, Floor, Power, Round
+from django.db.models.lookups import LessThanOrEqual
 
-from enterprises.models import MAX_COVERAGE_MILES, Area, Postcode, Service
-from enterprises.postcodes import GridPoint, PostcodeError, is_northern_irish, miles_to_metres, normalise_postcode
+from enterprises.models import COVERAGE_CIRCLE, Area, Postcode, Service
+from enterprises.postcodes import (
+    METRES_PER_MILE,
+    GridPoint,
+    PostcodeError,
+    is_northern_irish,
+    miles_to_metres,
+    normalise_postcode,
+)
 
 AREA_REACH_METRES = 8000
 
@@ -70,8 +79,39 @@ def find_place(text: str) -> Place:
     return Place(postcode=postcode, point=GridPoint(easting, northing), area_id=area_id)
 
 
+class _Distance(Func):
+    """`point <-> point`: the straight-line distance between two points on the grid."""
+
+    template = "(%(expressions)s)"
+    arg_joiner = " <-> "
+    output_field = FloatField()
+
+
 def _distance_metres(easting_field: str, northing_field: str, point: GridPoint):
-    return Sqrt(Power(F(easting_field) - point.easting, 2) + Power(F(northing_field) - point.northing, 2))
+    return _Distance(
+        Func(F(easting_field), F(northing_field), function="point"),
+        Func(Value(point.easting), Value(point.northing), function="point"),
+    )
+
+
+class _Contains(Func):
+    """`circle @> circle`: PostgreSQL's containment operator, which a GiST index serves."""
+
+    template = "(%(expressions)s)"
+    arg_joiner = " @> "
+    output_field = BooleanField()
+
+
+class _IsAnyOf(Func):
+    """`value = ANY(ARRAY(subquery))`: the array is worked out once, and an index on `value` serves the test."""
+
+    output_field = BooleanField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        value, array = self.get_source_expressions()
+        value_sql, value_params = compiler.compile(value)
+        array_sql, array_params = compiler.compile(array)
+        return f"{value_sql} = ANY({array_sql})", (*value_params, *array_params)
 
 
 def near(services: QuerySet, place: Place, miles: float) -> QuerySet:
@@ -79,41 +119,41 @@ def near(services: QuerySet, place: Place, miles: float) -> QuerySet:
 
     Each is annotated with `venue_miles` (None when the venue is out of range or there is none),
     `reaches_place` (its coverage includes the place) and `distance_band` (whole miles, 0 when it reaches the place).
+
+    The first filter finds the candidates with three tests that each have an index, so that PostgreSQL can OR
+    the three index scans together (a BitmapOr) and read only the candidates, never the whole table: a venue in
+    the square around the place (B-tree on the venue's grid reference), a coverage circle that contains the place
+    (GiST on COVERAGE_CIRCLE), or an id among the services that list the place's area (primary key). An EXISTS,
+    or a box as wide as the widest coverage, in that OR would make it scan every service. The second filter is
+    the exact test, on those candidates only.
     """
     reach = miles_to_metres(miles)
-    widest_coverage = miles_to_metres(MAX_COVERAGE_MILES)
     e, n = place.point.easting, place.point.northing
+    venue_metres = _distance_metres("venue_easting", "venue_northing", place.point)
+    venue_in_reach = LessThanOrEqual(venue_metres, reach)
+    radius_metres = Cast(F("coverage_radius_miles"), FloatField()) * METRES_PER_MILE
+    coverage_metres = _distance_metres("coverage_easting", "coverage_northing", place.point)
+    reaches_place = Q(LessThanOrEqual(coverage_metres, radius_metres))
     venue_in_box = Q(venue_easting__range=(e - reach, e + reach), venue_northing__range=(n - reach, n + reach))
-    coverage_in_box = Q(
-        coverage_easting__range=(e - widest_coverage, e + widest_coverage),
-        coverage_northing__range=(n - widest_coverage, n + widest_coverage),
-    )
-    covers_area = Exists(
-        Service.coverage_areas.through.objects.filter(service_id=OuterRef("pk"), area_id=place.area_id)
-    )
-    services = services.filter(venue_in_box | coverage_in_box | covers_area).annotate(
-        venue_metres=Case(
-            When(venue_in_box, then=_distance_metres("venue_easting", "venue_northing", place.point)),
-            output_field=FloatField(),
-        ),
-        coverage_metres=Case(
-            When(coverage_in_box, then=_distance_metres("coverage_easting", "coverage_northing", place.point)),
-            output_field=FloatField(),
-        ),
-        covers_area=covers_area,
-    )
-    reaches_place = Q(covers_area=True) | Q(
-        coverage_metres__lte=Cast(F("coverage_radius_miles"), FloatField()) * 1609.344
-    )
-    services = services.filter(Q(venue_metres__lte=reach) | reaches_place)
-    return services.annotate(
-        reaches_place=Case(When(reaches_place, then=Value(True)), default=Value(False), output_field=BooleanField()),
-        venue_miles=Case(When(venue_metres__lte=reach, then=F("venue_metres") / 1609.344), output_field=FloatField()),
-        distance_band=Case(
-            When(reaches_place, then=Value(0)),
-            default=Cast(Floor(F("venue_metres") / 1609.344), IntegerField()),
-            output_field=IntegerField(),
-        ),
+    the_place = Func(Func(Value(e), Value(n), function="point"), Value(0), function="circle")
+    candidates = venue_in_box | Q(_Contains(COVERAGE_CIRCLE, the_place))
+    if place.area_id is not None:
+        covering = Service.coverage_areas.through.objects.filter(area_id=place.area_id).values("service_id")
+        # In the OR of candidates, `pk = ANY(ARRAY(…))`, so that the primary key index serves it; for each
+        # candidate, `pk IN (…)`, which PostgreSQL answers from a hash table built once.
+        candidates |= Q(_IsAnyOf(F("pk"), ArraySubquery(covering)))
+        reaches_place |= Q(pk__in=covering)
+    return (
+        services.filter(candidates)
+        .filter(Q(venue_in_reach) | reaches_place)
+        .annotate(
+            reaches_place=Case(When(reaches_place, then=Value(True)), default=Value(False)),
+            venue_miles=Case(When(venue_in_reach, then=venue_metres / METRES_PER_MILE), output_field=FloatField()),
+            distance_band=Case(
+                When(reaches_place, then=Value(0)),
+                default=Cast(Floor(venue_metres / METRES_PER_MILE), IntegerField()),
+            ),
+        )
     )
 
 

@@ -1,15 +1,29 @@
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
-from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.indexes import GinIndex, GistIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connection, models
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
 
-from enterprises.postcodes import GridPoint
+from enterprises.postcodes import METRES_PER_MILE, GridPoint
 
 MAX_COVERAGE_MILES = 50
+
+# The circle a home-visit service covers (its base, and its radius in metres), as a PostgreSQL `circle`.
+# A GiST index holds it, so "which services reach this point" is an index lookup, not a scan; the search
+# (directory/search.py) must use this very expression for PostgreSQL to match the query to the index.
+COVERAGE_CIRCLE = models.Func(
+    models.Func(models.F("coverage_easting"), models.F("coverage_northing"), function="point"),
+    models.ExpressionWrapper(
+        Cast(models.F("coverage_radius_miles"), models.FloatField()) * models.Value(METRES_PER_MILE),
+        output_field=models.FloatField(),
+    ),
+    function="circle",
+    output_field=models.Field(),
+)
 
 
 class Council(models.Model):
@@ -144,6 +158,11 @@ class Enterprise(models.Model):
 
     class Meta:
         ordering = ["name"]
+        indexes = [
+            # The search checks that each nearby service's enterprise is published: with this small partial index
+            # that check reads the index alone, not the enterprise's row.
+            models.Index(fields=["id"], condition=models.Q(status="published"), name="enterprise_published_idx"),
+        ]
 
     def __str__(self):
         return self.name
@@ -282,6 +301,7 @@ class Service(models.Model):
             GinIndex(fields=["search_vector"], name="service_search_idx"),
             models.Index(fields=["venue_easting", "venue_northing"], name="service_venue_grid_idx"),
             models.Index(fields=["coverage_easting", "coverage_northing"], name="service_coverage_grid_idx"),
+            GistIndex(COVERAGE_CIRCLE, name="service_coverage_circle_idx"),
         ]
 
     def __str__(self):

@@ -73,7 +73,7 @@ class TestPostcodeAndDistance:
         assert found_names(search(client, postcode="WR1 2EY")) == ["Covers Worcester"]
 
     def test_it_lists_services_that_come_to_you_before_venues(self, client, home_postcode, postcode_miles_east, worcester):
-        make_service("Venue club", venue=postcode_miles_east(0.2, "WR2 1AA"))
+        make_service("Venue club", venue=postcode_miles_east(1.2, "WR2 1AA"))
         make_service("Comes to you", delivery=[Delivery.HOME], coverage_areas=[worcester])
 
         assert found_names(search(client, postcode="WR1 2EY")) == ["Comes to you", "Venue club"]
