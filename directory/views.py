@@ -1,14 +1,21 @@
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from directory.filters import ServiceFilter
+from directory.paging import page_links, page_of
 from directory.shortlist import add_to_shortlist, keep_only_in_shortlist, remove_from_shortlist, shortlisted_ids
 from enterprises.models import Category, Enterprise, Service
+
+
+# What a result shows: fetching only these keeps the rows narrow while PostgreSQL counts and sorts every match.
+RESULT_FIELDS = [
+    "name", "summary", "venue_name", "delivery", "cost_type", "cost_amount", "capacity", "capacity_confirmed_on",
+    "enterprise__name", "enterprise__summary", "enterprise__slug",
+]
 
 
 def public_services():
@@ -29,8 +36,8 @@ def search(request):
     service_filter = ServiceFilter(request.GET, queryset=public_services())
     page = None
     if service_filter.is_valid():
-        paginator = Paginator(service_filter.qs.prefetch_related("categories"), settings.RESULTS_PER_PAGE)
-        page = paginator.get_page(request.GET.get("page"))
+        results = service_filter.qs.only(*RESULT_FIELDS).prefetch_related("categories")
+        page = page_of(results, request.GET.get("page"), settings.RESULTS_PER_PAGE)
     return render(
         request,
         "directory/search.html",
@@ -38,6 +45,7 @@ def search(request):
             "filter": service_filter,
             "form": service_filter.form,
             "page": page,
+            "page_links": page_links(page) if page is not None else [],
             "shortlist": set(shortlisted_ids(request.session)),
             "wider_distance": _wider_distance(service_filter),
         },

@@ -367,3 +367,45 @@ class TestQueryCount:
             make_service(enterprise=service.enterprise, categories=[day_clubs])
 
         assert self.count_queries(client, f"/services/{service.pk}/") == few
+
+
+@pytest.mark.django_db
+class TestPagingEdges:
+    def test_a_page_past_the_end_shows_the_last_page(self, client, settings):
+        settings.RESULTS_PER_PAGE = 5
+        for number in range(7):
+            make_service(f"Service {number}")
+
+        response = search(client, page=9)
+
+        assert response.context["page"].number == 2
+        assert len(found_names(response)) == 2
+        assert "7 services found" in response.content.decode()
+
+    def test_nonsense_page_numbers_show_the_first_page(self, client, settings):
+        settings.RESULTS_PER_PAGE = 5
+        for number in range(7):
+            make_service(f"Service {number}")
+
+        for nonsense in ["abc", "0", "-3", ""]:
+            response = search(client, page=nonsense)
+            assert response.context["page"].number == 1
+            assert len(found_names(response)) == 5
+
+
+class TestPageLinks:
+    @pytest.mark.parametrize(
+        "number, expected",
+        [
+            (1, [1, 2, 3, None, 40]),
+            (5, [1, None, 3, 4, 5, 6, 7, None, 40]),
+            (4, [1, 2, 3, 4, 5, 6, None, 40]),
+            (40, [1, None, 38, 39, 40]),
+        ],
+    )
+    def test_it_links_the_ends_and_the_pages_either_side(self, number, expected):
+        from django.core.paginator import Paginator
+
+        from directory.paging import page_links
+
+        assert page_links(Paginator(range(400), 10).page(number)) == expected
