@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from directory import views
 
@@ -15,5 +15,8 @@ urlpatterns = [
     path("accessibility/", views.accessibility, name="accessibility"),
     path("privacy/", views.privacy, name="privacy"),
     path("cookies/", views.cookies, name="cookies"),
+    path("", include("enterprises.urls_accounts")),
+    path("provider/", include("enterprises.urls_provider")),
+    path("council/", include("enterprises.urls_council")),
     path("admin/", admin.site.urls),
 ]

@@ -114,9 +114,23 @@ class ClientGroup(Taxonomy):
     """Who a service is for: older people, carers, people living with dementia…"""
 
 
+def review_cutoff():
+    """Listings whose review fell due before this date are hidden from the public until staff review them."""
+    return timezone.localdate() - timezone.timedelta(days=settings.REVIEW_OVERDUE_HIDDEN_AFTER_DAYS)
+
+
 class EnterpriseQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(status=Enterprise.Status.PUBLISHED)
+        """What the public may see: published, and not long overdue for its review."""
+        return self.filter(status=Enterprise.Status.PUBLISHED).filter(
+            models.Q(review_due_on__isnull=True) | models.Q(review_due_on__gte=review_cutoff())
+        )
+
+    def for_council(self, council):
+        return self.filter(council=council)
+
+    def awaiting_approval(self):
+        return self.filter(status=Enterprise.Status.SUBMITTED)
 
 
 class Enterprise(models.Model):
@@ -135,6 +149,12 @@ class Enterprise(models.Model):
         PUBLISHED = "published", "Published"
         SUSPENDED = "suspended", "Suspended"
         ARCHIVED = "archived", "Archived"
+        REJECTED = "rejected", "Rejected"
+
+    class DbsAnswer(models.TextChoices):
+        ALL_CHECKED = "all_checked", "Yes, everyone who works with people has a DBS check"
+        SOME_CHECKED = "some_checked", "Some people have a DBS check"
+        NOT_NEEDED = "not_needed", "No one works alone with people, so DBS checks are not needed"
 
     council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="enterprises")
     name = models.CharField(max_length=200)
@@ -151,6 +171,16 @@ class Enterprise(models.Model):
     paid_staff = models.PositiveIntegerField(null=True, blank=True)
     volunteers = models.PositiveIntegerField(null=True, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
+
+    # What the provider tells the council (the council's checks are EnterpriseCheck rows).
+    insurance_expires_on = models.DateField("public liability insurance expiry date", null=True, blank=True)
+    dbs_answer = models.CharField("DBS checks", max_length=20, choices=DbsAnswer.choices, blank=True)
+    has_safeguarding_policy = models.BooleanField("safeguarding policy", null=True, blank=True)
+
+    review_due_on = models.DateField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    figures_updated_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -161,7 +191,9 @@ class Enterprise(models.Model):
         indexes = [
             # The search checks that each nearby service's enterprise is published: with this small partial index
             # that check reads the index alone, not the enterprise's row.
-            models.Index(fields=["id"], condition=models.Q(status="published"), name="enterprise_published_idx"),
+            models.Index(
+                fields=["id", "review_due_on"], condition=models.Q(status="published"), name="enterprise_public_idx"
+            ),
         ]
 
     def __str__(self):
@@ -169,6 +201,19 @@ class Enterprise(models.Model):
 
     def get_absolute_url(self):
         return reverse("enterprise", kwargs={"slug": self.slug})
+
+    @property
+    def is_live(self) -> bool:
+        """Published or suspended: the public has seen it, so a provider's edits wait for approval."""
+        return self.status in {self.Status.PUBLISHED, self.Status.SUSPENDED}
+
+    @property
+    def insurance_has_expired(self) -> bool:
+        return self.insurance_expires_on is not None and self.insurance_expires_on < timezone.localdate()
+
+    @property
+    def review_is_overdue(self) -> bool:
+        return self.review_due_on is not None and self.review_due_on < timezone.localdate()
 
 
 class Delivery(models.TextChoices):
@@ -217,7 +262,10 @@ def choices_array(choices, **kwargs):
 
 class ServiceQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(enterprise__status=Enterprise.Status.PUBLISHED)
+        return self.filter(
+            models.Q(enterprise__review_due_on__isnull=True) | models.Q(enterprise__review_due_on__gte=review_cutoff()),
+            enterprise__status=Enterprise.Status.PUBLISHED,
+        )
 
     def refresh_search_vectors(self):
         """Rebuild the full-text document of these services: names, categories and descriptions."""
@@ -354,3 +402,122 @@ class Service(models.Model):
 
     def day_labels(self) -> list[str]:
         return [Weekday(value).label for value in Weekday.values if value in self.days]
+
+
+class StaffMembership(models.Model):
+    """A member of a council's staff: they approve and keep that council's listings."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_membership")
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="staff_memberships")
+
+    def __str__(self):
+        return f"{self.user} at {self.council}"
+
+
+class Organisation(models.Model):
+    """Where referrers work: a council team, a village-agent scheme, a GP practice's link workers…"""
+
+    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="organisations")
+    name = models.CharField(max_length=200)
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="organisations")
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["council", "name"], name="organisation_name_unique")]
+
+    def __str__(self):
+        return self.name
+
+
+class Invitation(models.Model):
+    class Role(models.TextChoices):
+        STAFF = "staff", "Council staff"
+        REFERRER = "referrer", "Referrer"
+
+    email = models.EmailField()
+    role = models.CharField(max_length=20, choices=Role.choices)
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="invitations")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, null=True, blank=True)
+    token = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+
+class SignInAttempt(models.Model):
+    """Each sign-in attempt, kept to refuse an account after repeated failures (and to rate-limit by address)."""
+
+    email = models.CharField(max_length=254, db_index=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    succeeded = models.BooleanField()
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+
+class EnterpriseCheck(models.Model):
+    """A fact council staff verified about an enterprise, with who checked it and when: shown to the public."""
+
+    class Kind(models.TextChoices):
+        INSURANCE = "insurance", "Public liability insurance"
+        DBS = "dbs", "DBS checks"
+        SAFEGUARDING = "safeguarding", "Safeguarding policy"
+        CQC = "cqc", "CQC registration"
+        QUALITY_STANDARD = "quality_standard", "Local quality standard"
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="checks")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    checked_on = models.DateField(default=timezone.localdate)
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["kind", "-checked_on", "-pk"]
+
+
+class Revision(models.Model):
+    """A provider's proposed change to a live listing: the public keeps the approved version until staff approve.
+
+    `data` holds the proposed listing as `revisions.py` lays it out: the enterprise's fields, each service's fields
+    (existing ones by id, new ones by a key starting "new-") and the ids of services to remove.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for approval"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="revisions")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    data = models.JSONField(default=dict)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise"], condition=models.Q(status="pending"), name="one_pending_revision_per_listing"
+            )
+        ]
+
+
+class ListingEvent(models.Model):
+    """Append-only history of a listing: every transition with who, when, from, to and any message."""
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="events")
+    revision = models.ForeignKey(Revision, on_delete=models.CASCADE, null=True, blank=True, related_name="events")
+    action = models.CharField(max_length=40)
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    message = models.TextField(blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]

@@ -1,0 +1,72 @@
+"""Who may do what. Every query for private data starts from the user's own scope, so a missing filter cannot leak.
+
+Roles: a provider is a member of one or more enterprises; a referrer is a member of an organisation; council staff
+belong to one council; a superuser uses the Django admin. A person may hold several roles.
+"""
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+
+from enterprises.models import Council, Enterprise
+
+
+def staff_council(user) -> Council | None:
+    if not user.is_authenticated:
+        return None
+    membership = getattr(user, "staff_membership", None)
+    return membership.council if membership is not None else None
+
+
+def is_provider(user) -> bool:
+    return user.is_authenticated and user.enterprises.exists()
+
+
+def is_referrer(user) -> bool:
+    return user.is_authenticated and user.organisations.exists()
+
+
+def provider_enterprises(user):
+    """The enterprises this person may manage: theirs, and no one else's."""
+    if not user.is_authenticated:
+        return Enterprise.objects.none()
+    return user.enterprises.all()
+
+
+def council_enterprises(user):
+    """The listings this member of staff may review: their council's, and no other council's."""
+    council = staff_council(user)
+    if council is None:
+        return Enterprise.objects.none()
+    return council.enterprises.all()
+
+
+def staff_required(view):
+    """Only council staff; the view gets `request.council`. Anyone else signed in is refused with 403."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        council = staff_council(request.user)
+        if council is None:
+            raise PermissionDenied("Only council staff can use this page")
+        request.council = council
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def provider_required(view):
+    """Only people who belong to at least one enterprise. Objects are then looked up in provider_enterprises."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not is_provider(request.user):
+            raise PermissionDenied("Only providers can use this page")
+        return view(request, *args, **kwargs)
+
+    return wrapper

@@ -1,0 +1,232 @@
+"""The listing lifecycle: one function per transition.
+
+draft → submitted → (changes requested → submitted)* → published → suspended (→ published) or archived;
+a submitted listing may also be rejected. A live listing's edits are a Revision, approved or rejected by staff.
+
+Each function checks who may act and from which state, locks the row so that two people acting at once cannot
+both succeed, records a ListingEvent, tells the provider by email, and raises TransitionError (with a message for
+the person) when the transition is not allowed.
+"""
+
+from datetime import date
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from enterprises.access import staff_council
+from enterprises.models import Enterprise, EnterpriseCheck, ListingEvent, Revision
+
+Status = Enterprise.Status
+
+
+class TransitionError(Exception):
+    """A transition that is not allowed, with a message that says why."""
+
+
+def _locked(enterprise: Enterprise) -> Enterprise:
+    return Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+
+
+def _require_status(listing: Enterprise, allowed: set[str]) -> None:
+    if listing.status not in allowed:
+        raise TransitionError(
+            f"{listing.name} has already been dealt with: it is now {Status(listing.status).label.lower()}"
+        )
+
+
+def _require_staff_of(user, listing: Enterprise) -> None:
+    if staff_council(user) != listing.council:
+        raise TransitionError("Only staff of the council that lists this enterprise can do that")
+
+
+def _require_member(user, listing: Enterprise) -> None:
+    if not listing.members.filter(pk=user.pk).exists():
+        raise TransitionError("Only the enterprise’s own people can do that")
+
+
+def _move(listing: Enterprise, to: str, *, action: str, by, message: str = "", revision=None) -> Enterprise:
+    from_status = listing.status
+    listing.status = to
+    listing.save()
+    ListingEvent.objects.create(
+        enterprise=listing, revision=revision, action=action, from_status=from_status, to_status=to, actor=by,
+        message=message,
+    )
+    return listing
+
+
+def tell_providers(listing: Enterprise, subject: str, body: str) -> None:
+    """Email the enterprise's people once the transaction has committed."""
+    recipients = list(listing.members.exclude(email="").values_list("email", flat=True))
+    if not recipients:
+        return
+    link = reverse("provider:task_list", kwargs={"slug": listing.slug})
+    text = f"{body}\n\nSee your listing: {settings.SITE_URL}{link}\n\n{settings.SITE_NAME}"
+    transaction.on_commit(lambda: send_mail(subject, text, None, recipients))
+
+
+def _require_message(message: str, what: str) -> str:
+    message = (message or "").strip()
+    if not message:
+        raise TransitionError(f"Enter {what}")
+    return message
+
+
+@transaction.atomic
+def submit_listing(*, enterprise: Enterprise, by) -> Enterprise:
+    listing = _locked(enterprise)
+    _require_member(by, listing)
+    _require_status(listing, {Status.DRAFT, Status.CHANGES_REQUESTED})
+    listing.submitted_at = timezone.now()
+    return _move(listing, Status.SUBMITTED, action="submitted", by=by)
+
+
+@transaction.atomic
+def request_changes(*, enterprise: Enterprise, by, message: str) -> Enterprise:
+    message = _require_message(message, "what the provider needs to change")
+    listing = _locked(enterprise)
+    _require_staff_of(by, listing)
+    _require_status(listing, {Status.SUBMITTED})
+    _move(listing, Status.CHANGES_REQUESTED, action="changes_requested", by=by, message=message)
+    tell_providers(listing, f"Changes needed to your listing: {listing.name}", message)
+    return listing
+
+
+@transaction.atomic
+def approve_listing(
+    *, enterprise: Enterprise, by, checks: list[str] = (), review_due_on: date | None = None, message: str = ""
+) -> Enterprise:
+    listing = _locked(enterprise)
+    _require_staff_of(by, listing)
+    _require_status(listing, {Status.SUBMITTED})
+    record_checks(listing, kinds=checks, by=by)
+    listing.published_at = timezone.now()
+    listing.review_due_on = review_due_on or timezone.localdate() + timezone.timedelta(
+        days=settings.REVIEW_INTERVAL_DAYS
+    )
+    _move(listing, Status.PUBLISHED, action="approved", by=by, message=message)
+    tell_providers(listing, f"Your listing is published: {listing.name}", "People can now find you in the directory.")
+    return listing
+
+
+@transaction.atomic
+def reject_listing(*, enterprise: Enterprise, by, reason: str) -> Enterprise:
+    reason = _require_message(reason, "the reason for rejecting the listing")
+    listing = _locked(enterprise)
+    _require_staff_of(by, listing)
+    _require_status(listing, {Status.SUBMITTED})
+    _move(listing, Status.REJECTED, action="rejected", by=by, message=reason)
+    tell_providers(listing, f"Your listing was not approved: {listing.name}", reason)
+    return listing
+
+
+@transaction.atomic
+def suspend_listing(*, enterprise: Enterprise, by, reason: str) -> Enterprise:
+    reason = _require_message(reason, "the reason for suspending the listing")
+    listing = _locked(enterprise)
+    _require_staff_of(by, listing)
+    _require_status(listing, {Status.PUBLISHED})
+    _move(listing, Status.SUSPENDED, action="suspended", by=by, message=reason)
+    tell_providers(listing, f"Your listing is suspended: {listing.name}", reason)
+    return listing
+
+
+@transaction.atomic
+def reinstate_listing(*, enterprise: Enterprise, by, message: str = "") -> Enterprise:
+    listing = _locked(enterprise)
+    _require_staff_of(by, listing)
+    _require_status(listing, {Status.SUSPENDED})
+    _move(listing, Status.PUBLISHED, action="reinstated", by=by, message=message)
+    tell_providers(listing, f"Your listing is published again: {listing.name}", message or "People can find you again.")
+    return listing
+
+
+@transaction.atomic
+def archive_listing(*, enterprise: Enterprise, by, reason: str) -> Enterprise:
+    reason = _require_message(reason, "the reason for archiving the listing")
+    listing = _locked(enterprise)
+    _require_staff_of(by, listing)
+    _require_status(listing, {Status.DRAFT, Status.CHANGES_REQUESTED, Status.PUBLISHED, Status.SUSPENDED,
+                              Status.REJECTED})
+    _move(listing, Status.ARCHIVED, action="archived", by=by, message=reason)
+    tell_providers(listing, f"Your listing is archived: {listing.name}", reason)
+    return listing
+
+
+@transaction.atomic
+def mark_reviewed(*, enterprise: Enterprise, by, checks: list[str] = (), review_due_on: date | None = None):
+    """The yearly review: staff confirm the listing again, which sets the next review date."""
+    listing = _locked(enterprise)
+    _require_staff_of(by, listing)
+    _require_status(listing, {Status.PUBLISHED, Status.SUSPENDED})
+    record_checks(listing, kinds=checks, by=by)
+    listing.review_due_on = review_due_on or timezone.localdate() + timezone.timedelta(
+        days=settings.REVIEW_INTERVAL_DAYS
+    )
+    listing.save()
+    ListingEvent.objects.create(enterprise=listing, action="reviewed", from_status=listing.status,
+                                to_status=listing.status, actor=by)
+    return listing
+
+
+def record_checks(listing: Enterprise, *, kinds, by) -> None:
+    valid = set(EnterpriseCheck.Kind.values)
+    for kind in kinds:
+        if kind not in valid:
+            raise TransitionError(f"Unknown check: {kind}")
+        EnterpriseCheck.objects.create(enterprise=listing, kind=kind, checked_by=by)
+
+
+def _locked_pending_revision(revision: Revision) -> Revision:
+    locked = Revision.objects.select_for_update().select_related("enterprise").get(pk=revision.pk)
+    if locked.status != Revision.Status.PENDING:
+        raise TransitionError(f"These changes have already been dealt with: they were {locked.status}")
+    return locked
+
+
+@transaction.atomic
+def submit_revision(*, revision: Revision, by) -> Revision:
+    locked = _locked_pending_revision(revision)
+    _require_member(by, locked.enterprise)
+    if locked.submitted_at is not None:
+        raise TransitionError("These changes are already waiting for approval")
+    locked.submitted_at = timezone.now()
+    locked.save()
+    ListingEvent.objects.create(enterprise=locked.enterprise, revision=locked, action="revision_submitted",
+                                from_status=locked.enterprise.status, to_status=locked.enterprise.status, actor=by)
+    return locked
+
+
+@transaction.atomic
+def approve_revision(*, revision: Revision, by, message: str = "") -> Revision:
+    from enterprises.revisions import apply_revision
+
+    locked = _locked_pending_revision(revision)
+    listing = _locked(locked.enterprise)
+    _require_staff_of(by, listing)
+    apply_revision(locked)
+    locked.status, locked.decided_by, locked.decided_at = Revision.Status.APPROVED, by, timezone.now()
+    locked.save()
+    ListingEvent.objects.create(enterprise=listing, revision=locked, action="revision_approved",
+                                from_status=listing.status, to_status=listing.status, actor=by, message=message)
+    tell_providers(listing, f"Your changes are live: {listing.name}", "The council approved your changes.")
+    return locked
+
+
+@transaction.atomic
+def reject_revision(*, revision: Revision, by, reason: str) -> Revision:
+    reason = _require_message(reason, "the reason for rejecting the changes")
+    locked = _locked_pending_revision(revision)
+    listing = locked.enterprise
+    _require_staff_of(by, listing)
+    locked.status, locked.decided_by, locked.decided_at, locked.reason = (
+        Revision.Status.REJECTED, by, timezone.now(), reason
+    )
+    locked.save()
+    ListingEvent.objects.create(enterprise=listing, revision=locked, action="revision_rejected",
+                                from_status=listing.status, to_status=listing.status, actor=by, message=reason)
+    tell_providers(listing, f"Your changes were not approved: {listing.name}", reason)
+    return locked

@@ -1,0 +1,3 @@
+"""Signing in and out, password reset, listing an enterprise, accepting an invitation (no namespace)."""
+
+urlpatterns = []

@@ -1,0 +1,4 @@
+"""Provider self-service, under /provider/ (namespace "provider")."""
+
+app_name = "provider"
+urlpatterns = []

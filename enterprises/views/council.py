@@ -1,0 +1,1 @@
+"""council views (being written)."""
