@@ -9,6 +9,7 @@ DEMO_POSTCODE_AREAS := WR,B,DY,GL,HR
 .PHONY: run test bench install frontend db demo clean
 
 run: install frontend db demo
+	$(PY) manage.py demo_accounts
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 test: install frontend

@@ -1,12 +1,73 @@
 """Design-system form fields: each field renders its own GOV.UK Frontend component."""
 
+import datetime
+
 from django import forms
+
+
+class GovukDateInput(forms.MultiWidget):
+    """The GOV.UK date input: three boxes, day, month and year (rendered by components/fields/date.html)."""
+
+    def __init__(self, attrs=None):
+        part = {"inputmode": "numeric"}
+        super().__init__(
+            {"day": forms.TextInput(part), "month": forms.TextInput(part), "year": forms.TextInput(part)}, attrs
+        )
+
+    def decompress(self, value):
+        if isinstance(value, str) and value:
+            try:
+                value = datetime.date.fromisoformat(value)
+            except ValueError:
+                return [None, None, None]
+        return [value.day, value.month, value.year] if value else [None, None, None]
+
+    def id_for_label(self, id_):
+        """The day box: where the error summary's link takes the person."""
+        return f"{id_}_0" if id_ else ""
+
+
+class GovukDateField(forms.Field):
+    """A date typed into a GovukDateInput, with the GOV.UK date input's error messages.
+
+    `what` names the date in those messages: "The expiry date must include a month".
+    """
+
+    widget = GovukDateInput
+
+    def __init__(self, *, what="The date", **kwargs):
+        self.what = what
+        kwargs.setdefault("error_messages", {}).setdefault("required", f"Enter {what[:1].lower()}{what[1:]}")
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values or isinstance(value, datetime.date):
+            return value or None
+        parts = [str(part or "").strip() for part in value]
+        if not any(parts):
+            return None
+        missing = [name for name, part in zip(["day", "month", "year"], parts) if not part]
+        if missing:
+            raise forms.ValidationError(f"{self.what} must include a {' and a '.join(missing)}", code="incomplete")
+        day, month, year = parts
+        if not (day.isdigit() and month.isdigit() and year.isdigit()):
+            raise forms.ValidationError(f"{self.what} must be a real date, in numbers", code="invalid")
+        if len(year) != 4:
+            raise forms.ValidationError(f"The year must include 4 numbers, like {datetime.date.today().year}",
+                                        code="invalid")
+        try:
+            return datetime.date(int(year), int(month), int(day))
+        except ValueError:
+            raise forms.ValidationError(f"{self.what} must be a real date", code="invalid") from None
+
 
 FIELD_TEMPLATES = {
     forms.CheckboxSelectMultiple: "components/fields/checkboxes.html",
     forms.RadioSelect: "components/fields/radios.html",
     forms.CheckboxInput: "components/fields/checkbox.html",
     forms.Select: "components/fields/select.html",
+    forms.Textarea: "components/fields/textarea.html",
+    GovukDateInput: "components/fields/date.html",
 }
 
 

@@ -63,7 +63,8 @@ def _wider_distance(service_filter):
 @require_GET
 def service_detail(request, pk):
     service = get_object_or_404(
-        public_services().prefetch_related("categories", "client_groups", "coverage_areas"), pk=pk
+        public_services().prefetch_related("categories", "client_groups", "coverage_areas", "enterprise__checks"),
+        pk=pk,
     )
     others = public_services().filter(enterprise=service.enterprise).exclude(pk=service.pk)
     return render(
@@ -77,7 +78,7 @@ def service_detail(request, pk):
 def enterprise_detail(request, slug):
     enterprise = get_object_or_404(
         Enterprise.objects.published().prefetch_related(
-            Prefetch("services", queryset=Service.objects.prefetch_related("categories"))
+            "checks", Prefetch("services", queryset=Service.objects.prefetch_related("categories"))
         ),
         slug=slug,
     )

@@ -108,7 +108,9 @@ def approve_listing(
         days=settings.REVIEW_INTERVAL_DAYS
     )
     _move(listing, Status.PUBLISHED, action="approved", by=by, message=message)
-    tell_providers(listing, f"Your listing is published: {listing.name}", "People can now find you in the directory.")
+    tell_providers(
+        listing, f"Your listing is published: {listing.name}", message or "People can now find you in the directory."
+    )
     return listing
 
 
@@ -180,10 +182,12 @@ def record_checks(listing: Enterprise, *, kinds, by) -> None:
         EnterpriseCheck.objects.create(enterprise=listing, kind=kind, checked_by=by)
 
 
-def _locked_pending_revision(revision: Revision) -> Revision:
+def _locked_pending_revision(revision: Revision, *, sent: bool | None = None) -> Revision:
     locked = Revision.objects.select_for_update().select_related("enterprise").get(pk=revision.pk)
     if locked.status != Revision.Status.PENDING:
         raise TransitionError(f"These changes have already been dealt with: they were {locked.status}")
+    if sent is True and locked.submitted_at is None:
+        raise TransitionError("These changes have not been sent for approval yet")
     return locked
 
 
@@ -204,7 +208,7 @@ def submit_revision(*, revision: Revision, by) -> Revision:
 def approve_revision(*, revision: Revision, by, message: str = "") -> Revision:
     from enterprises.revisions import apply_revision
 
-    locked = _locked_pending_revision(revision)
+    locked = _locked_pending_revision(revision, sent=True)
     listing = _locked(locked.enterprise)
     _require_staff_of(by, listing)
     apply_revision(locked)
@@ -212,14 +216,14 @@ def approve_revision(*, revision: Revision, by, message: str = "") -> Revision:
     locked.save()
     ListingEvent.objects.create(enterprise=listing, revision=locked, action="revision_approved",
                                 from_status=listing.status, to_status=listing.status, actor=by, message=message)
-    tell_providers(listing, f"Your changes are live: {listing.name}", "The council approved your changes.")
+    tell_providers(listing, f"Your changes are live: {listing.name}", message or "The council approved your changes.")
     return locked
 
 
 @transaction.atomic
 def reject_revision(*, revision: Revision, by, reason: str) -> Revision:
     reason = _require_message(reason, "the reason for rejecting the changes")
-    locked = _locked_pending_revision(revision)
+    locked = _locked_pending_revision(revision, sent=True)
     listing = locked.enterprise
     _require_staff_of(by, listing)
     locked.status, locked.decided_by, locked.decided_at, locked.reason = (

@@ -316,7 +316,7 @@ class Service(models.Model):
     minimum_age = models.PositiveSmallIntegerField(null=True, blank=True)
     maximum_age = models.PositiveSmallIntegerField(null=True, blank=True)
 
-    cost_type = models.CharField(max_length=20, choices=CostType.choices, default=CostType.FREE)
+    cost_type = models.CharField(max_length=20, choices=CostType.choices, default=CostType.FREE, blank=True)
     cost_amount = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
     cost_note = models.CharField(max_length=300, blank=True)
     ways_to_pay = choices_array(WayToPay.choices)
@@ -386,6 +386,8 @@ class Service(models.Model):
 
     @property
     def cost_label(self) -> str:
+        if not self.cost_type:
+            return "Ask about cost"
         if self.cost_type == CostType.FREE:
             return "Free"
         if self.cost_type == CostType.DONATION:

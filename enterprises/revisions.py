@@ -117,11 +117,14 @@ def save_enterprise_details(enterprise: Enterprise, *, by, values: dict) -> None
 def save_service(enterprise: Enterprise, *, by, key: str | None, values: dict) -> str:
     """Create (key None) or change a service; returns its key. Values may be any subset of the service's fields."""
     values = _cleaned_to_json(values)
+    if key is None:
+        values.setdefault("cost_type", "")  # a new service has not said what it costs yet
     if enterprise.is_live:
         revision = _open_revision(enterprise, by)
         services = revision.data["services"]
         if key is None:
-            key = f"new-{sum(1 for k in services if k.startswith('new-')) + 1}"
+            revision.data["next_new"] = revision.data.get("next_new", 0) + 1
+            key = f"new-{revision.data['next_new']}"
             services[key] = {}
         services[key].update(values)
         revision.save()

@@ -1,1 +1,268 @@
-"""accounts views (being written)."""
+"""Signing in and out, password reset, “List your enterprise”, and invitations.
+
+The rules live in enterprises/accounts.py (lockout, creating accounts and listings, invitations); these views only
+read forms, call those functions and choose a page.
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth import views as auth_views
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods, require_POST
+
+from enterprises.access import staff_required
+from enterprises.accounts import (
+    EMAIL_TAKEN_MESSAGE,
+    EmailTaken,
+    InvitationError,
+    InvitationUnusable,
+    accept_invitation,
+    add_draft_listing,
+    clear_failures,
+    create_provider_with_draft_listing,
+    email_taken,
+    invitation_is_usable,
+    invite,
+    landing_page,
+    normalise_email,
+    sign_in_refused,
+)
+from enterprises.forms_accounts import (
+    AcceptInvitationForm,
+    InvitationForm,
+    ListingForm,
+    ListYourEnterpriseForm,
+    PasswordResetForm,
+    SetPasswordForm,
+    SignInForm,
+)
+from enterprises.models import Enterprise, Invitation
+
+EMAIL_BACKEND = "enterprises.accounts.EmailBackend"
+
+
+def task_list_path(enterprise: Enterprise) -> str:
+    """The provider's task list for a listing (the provider pages' "provider:task_list")."""
+    return f"/provider/listings/{enterprise.slug}/"
+
+
+def safe_next(request, value: str | None) -> str:
+    """`value` if it is a page of this site, otherwise nothing: a sign-in link must not send people elsewhere."""
+    if value and url_has_allowed_host_and_scheme(
+        value, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return value
+    return ""
+
+
+# Signing in and out -------------------------------------------------------------------------------------------------
+
+
+@sensitive_post_parameters("password")
+@never_cache
+@require_http_methods(["GET", "POST"])
+def sign_in(request):
+    next_url = safe_next(request, request.POST.get("next") or request.GET.get("next"))
+    if request.method == "POST":
+        form = SignInForm(request.POST, request=request)
+        if form.is_valid():
+            login(request, form.user)
+            return redirect(next_url or landing_page(form.user))
+    else:
+        form = SignInForm()
+    return render(request, "accounts/sign_in.html", {"form": form, "next": next_url})
+
+
+@require_POST
+def sign_out(request):
+    logout(request)
+    messages.success(request, "You have signed out")
+    return redirect("home")
+
+
+# Password reset: Django's views, our forms and templates ---------------------------------------------------------
+
+
+RESET_LINK_DAYS = max(1, settings.PASSWORD_RESET_TIMEOUT // (60 * 60 * 24))
+
+password_reset = auth_views.PasswordResetView.as_view(
+    form_class=PasswordResetForm,
+    template_name="accounts/password_reset.html",
+    email_template_name="accounts/password_reset_email.txt",
+    subject_template_name="accounts/password_reset_subject.txt",
+    extra_email_context={"SITE_NAME": settings.SITE_NAME},
+    success_url=reverse_lazy("password_reset_done"),
+)
+
+password_reset_done = auth_views.PasswordResetDoneView.as_view(
+    template_name="accounts/password_reset_sent.html", extra_context={"link_days": RESET_LINK_DAYS}
+)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    form_class = SetPasswordForm
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("password_reset_complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        clear_failures(form.user.email)  # the lockout message offers a reset: it lets them sign in at once
+        return response
+
+
+password_reset_confirm = PasswordResetConfirmView.as_view()
+
+password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
+    template_name="accounts/password_reset_complete.html"
+)
+
+
+# List your enterprise -----------------------------------------------------------------------------------------------
+
+
+@sensitive_post_parameters("password", "password_confirm")
+@require_http_methods(["GET", "POST"])
+def list_your_enterprise(request):
+    """A new provider creates an account and a draft listing in one step; a signed-in person adds a listing."""
+    signed_in = request.user.is_authenticated
+    form_class = ListingForm if signed_in else ListYourEnterpriseForm
+    form = form_class(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            listing = {name: data[name] for name in ("enterprise_name", "council", "summary")}
+            if signed_in:
+                enterprise = add_draft_listing(user=request.user, **listing)
+                messages.success(request, f"Your listing for {enterprise.name} is saved as a draft")
+                return redirect(task_list_path(enterprise))
+            try:
+                user, enterprise = create_provider_with_draft_listing(
+                    name=data["name"], email=data["email"], password=data["password"], **listing
+                )
+            except EmailTaken:
+                form.add_error("email", EMAIL_TAKEN_MESSAGE)
+            else:
+                login(request, user, backend=EMAIL_BACKEND)
+                messages.success(request, "Your account is ready, and your listing is saved as a draft")
+                return redirect(task_list_path(enterprise))
+        if not signed_in and form.only_the_email_is_taken():
+            enterprise = _same_request_again(request, form)
+            if enterprise is not None:
+                return redirect(task_list_path(enterprise))
+    return render(request, "accounts/list_your_enterprise.html", {"form": form, "signed_in": signed_in})
+
+
+def _same_request_again(request, form):
+    """The form was sent twice (a double click): the first made the account and listing, so sign in and go there.
+
+    Only with the account's own password, through the usual sign-in checks (and lockout).
+    """
+    email, password = normalise_email(request.POST.get("email")), request.POST.get("password", "")
+    name, council = form.cleaned_data.get("enterprise_name"), form.cleaned_data.get("council")
+    if not (email and password and name and council) or sign_in_refused(email):
+        return None
+    user = authenticate(request, email=email, password=password)
+    if user is None:
+        return None
+    enterprise = user.enterprises.filter(status=Enterprise.Status.DRAFT, name__iexact=name.strip(), council=council)
+    enterprise = enterprise.order_by("-created_at").first()
+    if enterprise is not None:
+        login(request, user)
+    return enterprise
+
+
+# Invitations --------------------------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def invite_someone(request):
+    form = InvitationForm(request.POST if request.method == "POST" else None, council=request.council)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        invitation = invite(
+            council=request.council, by=request.user, email=data["email"], role=data["role"],
+            organisation_name=data["organisation"],
+        )
+        messages.success(request, f"Invitation sent to {invitation.email}")
+        return redirect("invite")
+    return render(
+        request,
+        "accounts/invite.html",
+        {"form": form, "council": request.council, "invitation_days": settings.INVITATION_VALID_DAYS},
+    )
+
+
+def _unusable(request, invitation: Invitation | None, *, reason: str = ""):
+    if invitation is None:
+        return render(request, "accounts/invitation_unusable.html", {"reason": "unknown"}, status=404)
+    reason = reason or ("used" if invitation.accepted_at is not None else "expired")
+    return render(
+        request,
+        "accounts/invitation_unusable.html",
+        {"reason": reason, "invitation": invitation, "invitation_days": settings.INVITATION_VALID_DAYS},
+        status=410,
+    )
+
+
+@sensitive_post_parameters("password", "password_confirm")
+@never_cache
+@require_http_methods(["GET", "POST"])
+def accept_invitation_page(request, token):
+    invitation = Invitation.objects.select_related("council", "organisation").filter(token=token).first()
+    if invitation is None or not invitation_is_usable(invitation):
+        return _unusable(request, invitation)
+
+    user = request.user
+    if user.is_authenticated and normalise_email(user.email) == invitation.email:
+        situation, form = "confirm", None
+    elif user.is_authenticated:
+        situation, form = "signed_in_as_someone_else", None
+    elif email_taken(invitation.email):
+        situation, form = "sign_in_first", None
+    else:
+        situation = "create_account"
+        form = AcceptInvitationForm(request.POST if request.method == "POST" else None, invitation=invitation)
+
+    error = ""
+    if request.method == "POST" and situation in {"confirm", "create_account"}:
+        try:
+            if situation == "confirm":
+                user = accept_invitation(invitation=invitation, user=user)
+            elif form.is_valid():
+                user = accept_invitation(
+                    invitation=invitation, name=form.cleaned_data["name"], password=form.cleaned_data["password"]
+                )
+                login(request, user, backend=EMAIL_BACKEND)
+            else:
+                user = None
+        except InvitationUnusable as unusable:
+            return _unusable(request, invitation, reason=unusable.reason)
+        except InvitationError as refusal:
+            error, user = str(refusal), None
+        if user is not None:
+            messages.success(request, _welcome(invitation))
+            return redirect(landing_page(user))
+
+    return render(
+        request,
+        "accounts/accept_invitation.html",
+        {
+            "invitation": invitation,
+            "situation": situation,
+            "form": form,
+            "error": error,
+            "sign_in_url": f"{reverse('sign_in')}?{urlencode({'next': request.path})}",
+        },
+    )
+
+
+def _welcome(invitation: Invitation) -> str:
+    if invitation.role == Invitation.Role.STAFF:
+        return f"You have joined the staff of {invitation.council}"
+    return f"You can now refer people to services as part of {invitation.organisation}"

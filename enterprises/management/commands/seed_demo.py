@@ -2,7 +2,13 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from enterprises.demo_data import DemoDataError, seed_demo
+from enterprises.demo_data import (
+    DemoDataError,
+    demo_accounts_allowed,
+    ensure_demo_accounts,
+    has_demo_enterprises,
+    seed_demo,
+)
 from enterprises.models import Enterprise
 
 
@@ -23,6 +29,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if options["if_empty"] and Enterprise.objects.exists():
             self.stdout.write("Demo data already present")
+            if has_demo_enterprises():  # a demo database seeded before there were demo accounts
+                self._demo_accounts()
             return
         try:
             result = seed_demo()
@@ -36,3 +44,12 @@ class Command(BaseCommand):
                 f"({result.services_created} new, {result.services_updated} updated) in {result.seconds:.1f} s"
             )
         )
+        self._demo_accounts()
+
+    def _demo_accounts(self):
+        """One account for every role (development only): `manage.py demo_accounts` prints them."""
+        if not demo_accounts_allowed():
+            self.stdout.write("No demo accounts: DJANGO_ENV is production")
+            return
+        ensure_demo_accounts()
+        self.stdout.write("Demo accounts ready: `manage.py demo_accounts` lists them")

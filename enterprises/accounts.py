@@ -1,0 +1,337 @@
+"""Accounts: signing in by email, refusing an account after repeated failures, creating providers, invitations.
+
+Plain functions that the views (enterprises/views/accounts.py) call; they know nothing of requests except the
+authentication backend, which Django calls with one.
+
+- People sign in with their email address. Accounts we create keep it lower-cased in both `username` and `email`
+  (auth.User's unique `username` then makes a second account with the same address impossible, even when two
+  requests race), and `EmailBackend` finds the account by `email__iexact`.
+- After SIGN_IN_LOCKOUT_FAILURES failed attempts for one email address within SIGN_IN_LOCKOUT_MINUTES, sign-in for
+  it is refused for SIGN_IN_LOCKOUT_MINUTES, without checking the password. Refused attempts are not recorded, so the
+  refusal ends that many minutes after the failure that caused it. A success, or a password reset, clears the count.
+- Council staff invite a colleague or a referrer by email; the link in the email signs them up into that role once.
+"""
+
+import secrets
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth.backends import ModelBackend
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+from enterprises.access import is_provider, staff_council
+from enterprises.models import (
+    Council,
+    Enterprise,
+    Invitation,
+    ListingEvent,
+    Organisation,
+    SignInAttempt,
+    StaffMembership,
+)
+
+User = get_user_model()
+
+LOCKED_OUT_MESSAGE = (
+    f"You have tried to sign in too many times. Wait {settings.SIGN_IN_LOCKOUT_MINUTES} minutes, then try again, "
+    "or reset your password."
+)
+EMAIL_TAKEN_MESSAGE = "An account already exists with this email address. Sign in, or reset your password."
+
+
+def normalise_email(email: str | None) -> str:
+    return (email or "").strip().lower()
+
+
+def email_taken(email: str) -> bool:
+    email = normalise_email(email)
+    return User.objects.filter(Q(email__iexact=email) | Q(username__iexact=email)).exists()
+
+
+# Signing in ---------------------------------------------------------------------------------------------------------
+
+
+def _lockout_window() -> timedelta:
+    return timedelta(minutes=settings.SIGN_IN_LOCKOUT_MINUTES)
+
+
+def sign_in_refused(email: str, *, now: datetime | None = None) -> bool:
+    """Whether sign-in for this email address is refused for now, after too many failed attempts.
+
+    It is refused while the latest attempt failed less than SIGN_IN_LOCKOUT_MINUTES ago and was the last of
+    SIGN_IN_LOCKOUT_FAILURES failures in a row that all happened within SIGN_IN_LOCKOUT_MINUTES of each other.
+    """
+    now = now or timezone.now()
+    window = _lockout_window()
+    limit = settings.SIGN_IN_LOCKOUT_FAILURES
+    latest = list(
+        SignInAttempt.objects.filter(email=normalise_email(email), at__gt=now - 2 * window, at__lte=now)
+        .order_by("-at", "-pk")
+        .values_list("succeeded", "at")[:limit]
+    )
+    if len(latest) < limit or any(succeeded for succeeded, _ in latest):
+        return False
+    newest, oldest = latest[0][1], latest[-1][1]
+    return newest > now - window and newest - oldest <= window
+
+
+def record_attempt(email: str, *, ip_address: str | None, succeeded: bool) -> SignInAttempt:
+    return SignInAttempt.objects.create(
+        email=normalise_email(email), ip_address=ip_address or None, succeeded=succeeded
+    )
+
+
+def clear_failures(email: str) -> None:
+    """After a password reset the person may sign in again at once."""
+    SignInAttempt.objects.filter(
+        email=normalise_email(email), succeeded=False, at__gt=timezone.now() - 2 * _lockout_window()
+    ).delete()
+
+
+def client_ip(request) -> str | None:
+    return request.META.get("REMOTE_ADDR") if request is not None else None
+
+
+class EmailBackend(ModelBackend):
+    """Authenticate by email address (any case), and refuse an address locked out by repeated failures.
+
+    Every attempt through this backend is recorded — the sign-in page's and the Django admin's alike — so
+    neither can be used to keep guessing a password.
+    """
+
+    def authenticate(self, request, username=None, password=None, email=None, **kwargs):
+        email = normalise_email(email or username or kwargs.get(User.USERNAME_FIELD))
+        if not email or password is None:
+            return None
+        if sign_in_refused(email):
+            return None
+        user = None
+        candidates = list(User._default_manager.filter(email__iexact=email).order_by("pk"))
+        for candidate in candidates:
+            if candidate.check_password(password) and self.user_can_authenticate(candidate):
+                user = candidate
+                break
+        if not candidates:
+            User().set_password(password)  # take as long as a real check, so timing does not reveal who has an account
+        record_attempt(email, ip_address=client_ip(request), succeeded=user is not None)
+        return user
+
+
+def landing_page(user) -> str:
+    """Where a person goes after signing in, when they did not ask for a particular page."""
+    if staff_council(user) is not None:
+        return "/council/"
+    if is_provider(user):
+        return "/provider/"
+    return settings.LOGIN_REDIRECT_URL
+
+
+# Creating accounts --------------------------------------------------------------------------------------------------
+
+
+class EmailTaken(Exception):
+    """An account already exists with this email address."""
+
+
+def validate_new_password(password: str, *, email: str = "", name: str = "") -> None:
+    """Raise ValidationError with the messages of AUTH_PASSWORD_VALIDATORS."""
+    password_validation.validate_password(password, User(username=email, email=email, first_name=name))
+
+
+def _create_user(*, name: str, email: str, password: str):
+    email = normalise_email(email)
+    if email_taken(email):
+        raise EmailTaken(email)
+    try:
+        with transaction.atomic():  # a savepoint: the unique username refuses the second of two racing requests
+            user = User(username=email, email=email, first_name=name.strip()[:150])
+            user.set_password(password)
+            user.save()
+    except IntegrityError as error:
+        raise EmailTaken(email) from error
+    return user
+
+
+def unique_enterprise_slug(name: str) -> str:
+    base = slugify(name)[:190].strip("-") or "enterprise"
+    taken = set(
+        Enterprise.objects.filter(slug__regex=rf"^{base}(-[0-9]+)?$").values_list("slug", flat=True)
+    )
+    if base not in taken:
+        return base
+    number = 2
+    while f"{base}-{number}" in taken:
+        number += 1
+    return f"{base}-{number}"
+
+
+def _create_draft_listing(*, user, enterprise_name: str, council: Council, summary: str) -> Enterprise:
+    for _ in range(5):
+        try:
+            with transaction.atomic():  # a savepoint: another listing may take the same slug at the same moment
+                enterprise = Enterprise.objects.create(
+                    council=council,
+                    name=enterprise_name.strip(),
+                    slug=unique_enterprise_slug(enterprise_name),
+                    summary=summary.strip(),
+                    status=Enterprise.Status.DRAFT,
+                )
+            break
+        except IntegrityError:
+            continue
+    else:
+        raise IntegrityError("Could not find a free slug for the enterprise")
+    enterprise.members.add(user)
+    ListingEvent.objects.create(
+        enterprise=enterprise, action="created", from_status="", to_status=Enterprise.Status.DRAFT, actor=user
+    )
+    return enterprise
+
+
+@transaction.atomic
+def create_provider_with_draft_listing(
+    *, name: str, email: str, password: str, enterprise_name: str, council: Council, summary: str = ""
+):
+    """A new provider: their account and a draft listing of their enterprise, which they belong to.
+
+    Raises EmailTaken if an account already has this email address (also when two requests race: the second
+    waits for the first, then fails on the unique username), so a double submit makes one account and one listing.
+    """
+    user = _create_user(name=name, email=email, password=password)
+    enterprise = _create_draft_listing(user=user, enterprise_name=enterprise_name, council=council, summary=summary)
+    return user, enterprise
+
+
+@transaction.atomic
+def add_draft_listing(*, user, enterprise_name: str, council: Council, summary: str = "") -> Enterprise:
+    """A signed-in person lists another enterprise. A repeat of the same request returns the draft it made."""
+    User.objects.select_for_update().get(pk=user.pk)  # one at a time per person, so a double submit finds the first
+    existing = user.enterprises.filter(
+        status=Enterprise.Status.DRAFT, name__iexact=enterprise_name.strip(), council=council
+    ).first()
+    if existing is not None:
+        return existing
+    return _create_draft_listing(user=user, enterprise_name=enterprise_name, council=council, summary=summary)
+
+
+# Invitations --------------------------------------------------------------------------------------------------------
+
+
+class InvitationError(Exception):
+    """An invitation that this account cannot accept, with a message that says why."""
+
+
+class InvitationUnusable(InvitationError):
+    """An invitation that has been used or has expired: `reason` is "used" or "expired"."""
+
+    MESSAGES = {"used": "This invitation has already been used", "expired": "This invitation has expired"}
+
+    def __init__(self, reason: str):
+        self.reason = reason
+        super().__init__(self.MESSAGES[reason])
+
+
+def invitation_path(invitation: Invitation) -> str:
+    return reverse("accept_invitation", kwargs={"token": invitation.token})
+
+
+def invitation_is_usable(invitation: Invitation, *, now: datetime | None = None) -> bool:
+    return invitation.accepted_at is None and invitation.expires_at > (now or timezone.now())
+
+
+def organisation_named(council: Council, name: str) -> Organisation:
+    name = " ".join(name.split())
+    organisation = Organisation.objects.filter(council=council, name__iexact=name).first()
+    if organisation is None:
+        organisation, _ = Organisation.objects.get_or_create(council=council, name=name)
+    return organisation
+
+
+@transaction.atomic
+def invite(*, council: Council, by, email: str, role: str, organisation_name: str = "") -> Invitation:
+    """Invite a colleague (council staff) or a referrer into `council`, and email them a single-use link."""
+    if role not in Invitation.Role.values:
+        raise InvitationError(f"Unknown role: {role}")
+    organisation = None
+    if role == Invitation.Role.REFERRER:
+        if not organisation_name.strip():
+            raise InvitationError("Enter the name of the referrer’s organisation or team")
+        organisation = organisation_named(council, organisation_name)
+    now = timezone.now()
+    invitation = Invitation.objects.create(
+        email=normalise_email(email),
+        role=role,
+        council=council,
+        organisation=organisation,
+        token=secrets.token_urlsafe(32),
+        invited_by=by,
+        created_at=now,
+        expires_at=now + timedelta(days=settings.INVITATION_VALID_DAYS),
+    )
+    body = render_to_string(
+        "accounts/invitation_email.txt",
+        {
+            "invitation": invitation,
+            "inviter": by.get_full_name() or by.email,
+            "link": f"{settings.SITE_URL}{invitation_path(invitation)}",
+            "SITE_NAME": settings.SITE_NAME,
+        },
+    )
+    subject = f"You are invited to {settings.SITE_NAME}"
+    transaction.on_commit(lambda: send_mail(subject, body, None, [invitation.email]))
+    return invitation
+
+
+def _give_role(user, invitation: Invitation) -> None:
+    if invitation.role == Invitation.Role.STAFF:
+        membership = StaffMembership.objects.filter(user=user).first()
+        if membership is None:
+            StaffMembership.objects.create(user=user, council=invitation.council)
+        elif membership.council_id != invitation.council_id:
+            raise InvitationError(
+                f"Your account already belongs to the staff of {membership.council}. "
+                "A person can be on the staff of one council only."
+            )
+    else:
+        invitation.organisation.members.add(user)
+
+
+@transaction.atomic
+def accept_invitation(*, invitation: Invitation, user=None, name: str = "", password: str = ""):
+    """Use an invitation once: create the account (or use `user`, who must have the invited address), give it the role.
+
+    Raises InvitationError when the invitation has been used or has expired (also when two requests race: the
+    invitation row is locked, so the second sees it used), or when `user` is not the person invited.
+    """
+    invitation = (
+        Invitation.objects.select_for_update(of=("self",))
+        .select_related("council", "organisation")
+        .get(pk=invitation.pk)
+    )
+    if invitation.accepted_at is not None:
+        raise InvitationUnusable("used")
+    if invitation.expires_at <= timezone.now():
+        raise InvitationUnusable("expired")
+    if user is None:
+        try:
+            user = _create_user(name=name, email=invitation.email, password=password)
+        except EmailTaken as error:
+            raise InvitationError(
+                "An account already exists with this email address. Sign in to accept the invitation."
+            ) from error
+    elif normalise_email(user.email) != invitation.email:
+        raise InvitationError(
+            f"This invitation is for {invitation.email}. Sign in with that email address to accept it."
+        )
+    _give_role(user, invitation)
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    return user
+
