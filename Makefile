@@ -20,10 +20,10 @@ bench: install frontend db
 
 install: $(INSTALLED)
 
-$(INSTALLED): pyproject.toml
+$(INSTALLED): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
-	$(VENV)/bin/pip install --quiet ".[dev]"
+	$(VENV)/bin/pip install --quiet --constraint constraints.txt ".[dev]"
 	touch $@
 
 frontend: $(FRONTEND)

@@ -102,3 +102,43 @@ def worcester(transactional_db):
 
     with transaction.atomic():  # one commit instead of a hundred: much faster on the embedded PostgreSQL
         return build_worcester_directory()
+
+
+# Signed-in people: providers and council staff -------------------------------------------------------------------
+
+@pytest.fixture
+def fast_password_hashing(settings):
+    """MD5 instead of Argon2: the browser tests create and sign in several people, and need not wait for a slow hash."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def make_person(transactional_db, fast_password_hashing):
+    """`make_person(email, password, name="")`: an account that signs in with `email` and `password`."""
+    from django.contrib.auth import get_user_model
+
+    def make(email: str, password: str, name: str = ""):
+        return get_user_model().objects.create_user(username=email, email=email, password=password, first_name=name)
+
+    return make
+
+
+@pytest.fixture
+def new_signed_in_context(new_context, live_server):
+    """`new_signed_in_context(user, viewport=MOBILE)`: a browser context already signed in as `user`.
+
+    The session is made by Django's test client (`force_login`) and handed to the browser as its cookie: quicker
+    than the sign-in page, which the journeys use instead.
+    """
+    from django.conf import settings
+    from django.test import Client
+
+    def open_context(user, **options):
+        client = Client()
+        client.force_login(user)
+        context = new_context(**options)
+        session = client.cookies[settings.SESSION_COOKIE_NAME].value
+        context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}])
+        return context
+
+    return open_context
