@@ -92,6 +92,11 @@ def _cleaned_to_json(values: dict) -> dict:
     return result
 
 
+def _lock_current_status(enterprise: Enterprise) -> None:
+    """Lock the listing and re-read its status, so an edit goes where the listing's state says now."""
+    enterprise.status = Enterprise.objects.select_for_update().values_list("status", flat=True).get(pk=enterprise.pk)
+
+
 def _open_revision(enterprise: Enterprise, by) -> Revision:
     """The pending revision of a live listing, locked, created from the listing if there is none."""
     revision = enterprise.revisions.select_for_update().filter(status=Revision.Status.PENDING).first()
@@ -103,6 +108,7 @@ def _open_revision(enterprise: Enterprise, by) -> Revision:
 @transaction.atomic
 def save_enterprise_details(enterprise: Enterprise, *, by, values: dict) -> None:
     values = _cleaned_to_json(values)
+    _lock_current_status(enterprise)
     if enterprise.is_live:
         revision = _open_revision(enterprise, by)
         revision.data["enterprise"].update(values)
@@ -110,7 +116,7 @@ def save_enterprise_details(enterprise: Enterprise, *, by, values: dict) -> None
         return
     for name, value in initial_values(Enterprise, values).items():
         setattr(enterprise, name, value)
-    enterprise.save()
+    enterprise.save(update_fields=[*values, "updated_at"])
 
 
 @transaction.atomic
@@ -119,6 +125,7 @@ def save_service(enterprise: Enterprise, *, by, key: str | None, values: dict) -
     values = _cleaned_to_json(values)
     if key is None:
         values.setdefault("cost_type", "")  # a new service has not said what it costs yet
+    _lock_current_status(enterprise)
     if enterprise.is_live:
         revision = _open_revision(enterprise, by)
         services = revision.data["services"]
@@ -136,6 +143,7 @@ def save_service(enterprise: Enterprise, *, by, key: str | None, values: dict) -
 
 @transaction.atomic
 def remove_service(enterprise: Enterprise, *, by, key: str) -> None:
+    _lock_current_status(enterprise)
     if enterprise.is_live:
         revision = _open_revision(enterprise, by)
         revision.data["services"].pop(key, None)
@@ -167,7 +175,7 @@ def apply_revision(revision: Revision) -> None:
     enterprise = revision.enterprise
     for name, value in initial_values(Enterprise, revision.data["enterprise"]).items():
         setattr(enterprise, name, value)
-    enterprise.save()
+    enterprise.save(update_fields=[*revision.data["enterprise"], "updated_at"])
     enterprise.services.filter(pk__in=[int(key) for key in revision.data["removed"]]).delete()
     for key, values in revision.data["services"].items():
         if key.startswith("new-"):

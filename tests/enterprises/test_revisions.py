@@ -60,3 +60,16 @@ def test_a_live_listing_keeps_its_public_text_until_the_revision_is_applied(prov
     listing.refresh_from_db()
     service.refresh_from_db()
     assert (listing.name, service.name) == ("New name", "Wednesday club")
+
+
+@pytest.mark.django_db
+def test_an_edit_from_a_stale_copy_still_waits_for_approval(provider):
+    listing = make_enterprise("Old name", status=Enterprise.Status.DRAFT)
+    stale = Enterprise.objects.get(pk=listing.pk)
+    Enterprise.objects.filter(pk=listing.pk).update(status=Enterprise.Status.PUBLISHED)
+
+    revisions.save_enterprise_details(stale, by=provider, values={"name": "New name"})
+
+    listing.refresh_from_db()
+    assert (listing.name, listing.status) == ("Old name", Enterprise.Status.PUBLISHED)
+    assert revisions.pending_revision(listing).data["enterprise"]["name"] == "New name"
