@@ -13,6 +13,7 @@ from django import forms
 from django.utils import timezone
 
 from directory.forms import GovukDateField, GovukFormMixin
+from enterprises.formatting import govuk_time
 from enterprises.models import (
     MAX_COVERAGE_MILES,
     Area,
@@ -121,14 +122,6 @@ def parse_time(text: str) -> datetime.time | None:
     return datetime.time(hour, minute)
 
 
-def format_time(value: datetime.time) -> str:
-    """10:00 → "10am", 14:30 → "2:30pm": how we show a time back in the box."""
-    if value.hour == 12 and value.minute == 0:
-        return "midday"
-    hour, suffix = value.hour % 12 or 12, "am" if value.hour < 12 else "pm"
-    return f"{hour}{suffix}" if value.minute == 0 else f"{hour}:{value.minute:02d}{suffix}"
-
-
 class LenientTimeField(forms.Field):
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
@@ -145,7 +138,7 @@ class LenientTimeField(forms.Field):
         return parsed
 
     def prepare_value(self, value):
-        return format_time(value) if isinstance(value, datetime.time) else value
+        return govuk_time(value) if isinstance(value, datetime.time) else value
 
 
 PHONE_PATTERN = re.compile(r"^\+?[0-9 ()\-]+$")

@@ -8,6 +8,7 @@ from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
 
+from enterprises.formatting import govuk_time
 from enterprises.postcodes import METRES_PER_MILE, GridPoint
 
 MAX_COVERAGE_MILES = 50
@@ -404,6 +405,26 @@ class Service(models.Model):
 
     def day_labels(self) -> list[str]:
         return [Weekday(value).label for value in Weekday.values if value in self.days]
+
+    @property
+    def days_and_times(self) -> str:
+        """ "Monday, Thursday, 10am to 3:30pm", or "" when no days are given."""
+        if not self.days:
+            return ""
+        times = govuk_time(self.opens_at)
+        if times and self.closes_at:
+            times = f"{times} to {govuk_time(self.closes_at)}"
+        return ", ".join([*self.day_labels(), *([times] if times else [])])
+
+    @property
+    def ages(self) -> str:
+        """ "18 to 65", "18 and over", "Up to 25", or "" when no ages are given."""
+        low, high = self.minimum_age, self.maximum_age
+        if low is not None and high is not None:
+            return f"{low} to {high}"
+        if low is not None:
+            return f"{low} and over"
+        return f"Up to {high}" if high is not None else ""
 
 
 class StaffMembership(models.Model):
