@@ -1027,10 +1027,10 @@ DEMO_ENTERPRISES: tuple[DemoEnterprise, ...] = (
        "Phil is a retired joiner who can fix almost anything. He mows lawns, trims hedges, mends gates and puts "
        "up grab rails, and he never leaves a mess.",
        status=ST.SUBMITTED, website=False),
-    _e("Forget-Me-Not Memory Café", "worcester", LF.CHARITY, "Carol Benbow", "memory_cafe singing",
-       "A memory café and singing group for people living with dementia in Worcester.",
+    _e("Forget-Me-Not Memory Café", "worcester", LF.CHARITY, "Carol Benbow", "memory_cafe singing day",
+       "A memory café, a singing group and a weekly day club for people living with dementia in Worcester.",
        "Our memory café has met every month since 2012, with music, reminiscence and a lot of cake. We also "
-       "run a singing group, because songs often stay when other memories fade."),
+       "run a singing group, because songs often stay when other memories fade, and a day club on Wednesdays."),
     _e("Friendly Voices", "kidderminster", LF.CIC, "Ian Marsh", "befriend_phone advice",
        "Telephone befriending and help with forms for people in the Wyre Forest.",
        "Friendly Voices rings people who live alone for a chat every week. If a problem comes up, such as a "
