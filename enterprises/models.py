@@ -120,12 +120,18 @@ def review_cutoff():
     return timezone.localdate() - timezone.timedelta(days=settings.REVIEW_OVERDUE_HIDDEN_AFTER_DAYS)
 
 
+def public_listing(prefix: str = "") -> models.Q:
+    """What the public may see: published, and not long overdue for its review. `prefix` reaches the enterprise
+    from another model, e.g. "enterprise__" from a service."""
+    return models.Q(**{f"{prefix}status": Enterprise.Status.PUBLISHED}) & (
+        models.Q(**{f"{prefix}review_due_on__isnull": True})
+        | models.Q(**{f"{prefix}review_due_on__gte": review_cutoff()})
+    )
+
+
 class EnterpriseQuerySet(models.QuerySet):
     def published(self):
-        """What the public may see: published, and not long overdue for its review."""
-        return self.filter(status=Enterprise.Status.PUBLISHED).filter(
-            models.Q(review_due_on__isnull=True) | models.Q(review_due_on__gte=review_cutoff())
-        )
+        return self.filter(public_listing())
 
     def for_council(self, council):
         return self.filter(council=council)
@@ -263,10 +269,7 @@ def choices_array(choices, **kwargs):
 
 class ServiceQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(
-            models.Q(enterprise__review_due_on__isnull=True) | models.Q(enterprise__review_due_on__gte=review_cutoff()),
-            enterprise__status=Enterprise.Status.PUBLISHED,
-        )
+        return self.filter(public_listing("enterprise__"))
 
     def refresh_search_vectors(self):
         """Rebuild the full-text document of these services: names, categories and descriptions."""
@@ -415,6 +418,16 @@ class Service(models.Model):
         if times and self.closes_at:
             times = f"{times} to {govuk_time(self.closes_at)}"
         return ", ".join([*self.day_labels(), *([times] if times else [])])
+
+    @property
+    def coverage(self) -> str:
+        """ "Within 5 miles of WR1 2EY, and Worcester, Malvern", or "" when it covers nowhere in particular."""
+        areas = ", ".join(area.name for area in self.coverage_areas.all())
+        radius = ""
+        if self.coverage_radius_miles:
+            miles = "mile" if self.coverage_radius_miles == 1 else "miles"
+            radius = f"Within {self.coverage_radius_miles} {miles} of {self.coverage_postcode}"
+        return ", and ".join(part for part in (radius, areas) if part)
 
     @property
     def ages(self) -> str:

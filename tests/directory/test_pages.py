@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.test import Client
 
-from enterprises.models import Capacity, CostType, Delivery, Enterprise, WayToPay
+from enterprises.models import Capacity, CostType, Enterprise, WayToPay
 from tests.factories import days_ago, make_area, make_enterprise, make_postcode, make_service
 
 
@@ -81,6 +81,15 @@ class TestPublicPages:
         day_club.save()
 
         assert "Thursday, 10am to 3:30pm" in client.get(day_club.get_absolute_url()).content.decode()
+
+    def test_the_service_page_says_where_a_home_service_reaches(self, client, day_club):
+        day_club.coverage_postcode, day_club.coverage_radius_miles = "WR14 4AA", 5
+        day_club.save()
+        day_club.coverage_areas.set([make_area("Malvern", 377500, 245800), make_area("Upton", 384500, 240500)])
+
+        html = client.get(day_club.get_absolute_url()).content.decode()
+
+        assert "Within 5 miles of WR14 4AA, and Malvern, Upton" in html
 
     def test_the_enterprise_page_lists_its_services(self, client, day_club):
         make_service("Friday lunch", enterprise=day_club.enterprise)

@@ -1,6 +1,5 @@
 """What a resident finds when they search, and in what order."""
 
-from datetime import timedelta
 
 import pytest
 from django.test.utils import CaptureQueriesContext
@@ -8,7 +7,7 @@ from django.db import connection
 
 from directory.filters import ServiceFilter
 from enterprises.models import Capacity, CostType, Delivery, Enterprise, Service, WayToPay
-from tests.factories import days_ago, make_enterprise, make_postcode, make_service, make_area
+from tests.factories import days_ago, make_enterprise, make_service, make_area
 
 
 def search(client, **params):
