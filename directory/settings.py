@@ -168,3 +168,15 @@ SIGN_IN_LOCKOUT_MINUTES = 15
 INVITATION_VALID_DAYS = 14
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+
+# Referrals: a referral nobody has answered after this many working days is flagged to the referrer and the provider
+# is reminded once; the personal details of a closed referral are erased this many months after it closed.
+REFERRAL_NO_RESPONSE_WORKING_DAYS = env_int("REFERRAL_NO_RESPONSE_WORKING_DAYS", 5)
+REFERRAL_RETENTION_MONTHS = env_int("REFERRAL_RETENTION_MONTHS", 12)
+# Where a referrer goes instead, shown before every referral: for emergencies, and for safeguarding concerns.
+SAFEGUARDING_ADULTS_CONTACT = env_str(
+    "SAFEGUARDING_ADULTS_CONTACT", "the council’s adult social care front door (its number is on the council’s website)"
+)
+SAFEGUARDING_CHILDREN_CONTACT = env_str(
+    "SAFEGUARDING_CHILDREN_CONTACT", "the council’s children’s services front door (its number is on the council’s website)"
+)

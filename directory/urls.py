@@ -18,5 +18,6 @@ urlpatterns = [
     path("", include("enterprises.urls_accounts")),
     path("provider/", include("enterprises.urls_provider")),
     path("council/", include("enterprises.urls_council")),
+    path("", include("referrals.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -79,3 +79,40 @@ def make_service(
 
 def days_ago(days: int) -> date:
     return timezone.localdate() - timezone.timedelta(days=days)
+
+
+def make_user(email: str, *, name: str = "", password: str = "a long test password 1"):
+    from django.contrib.auth import get_user_model
+
+    first, _, last = name.partition(" ")
+    return get_user_model().objects.create_user(
+        username=email, email=email, password=password, first_name=first, last_name=last
+    )
+
+
+def make_referral(*, service: Service, referrer, organisation=None, referring_enterprise=None, **fields):
+    """A referral as `send_referral` would save it (with its "sent" event), without going through the form."""
+    import uuid
+
+    from referrals.models import Referral, ReferralEvent
+
+    fields.setdefault("person_name", "Margaret Evans")
+    fields.setdefault("contact_method", "phone")
+    fields.setdefault("phone", "01905 000111")
+    fields.setdefault("postcode", "WR1 2EY")
+    fields.setdefault("what_matters", "Getting out of the house and seeing people")
+    fields.setdefault("support_wanted", "A weekly day club with lunch")
+    fields.setdefault("safety_notes", "Uses a walking frame")
+    fields.setdefault("consent_method", "in_person")
+    fields.setdefault("consent_given_on", timezone.localdate())
+    fields.setdefault("urgency", "week")
+    if organisation is None and referring_enterprise is None:
+        organisation = referrer.organisations.first()
+    referral = Referral.objects.create(
+        submission_key=uuid.uuid4(), service=service, service_name=service.name, enterprise=service.enterprise,
+        referrer=referrer, organisation=organisation, referring_enterprise=referring_enterprise, **fields,
+    )
+    ReferralEvent.objects.create(
+        referral=referral, action="sent", actor=referrer, side="referrer", to_status="sent", at=referral.sent_at
+    )
+    return referral

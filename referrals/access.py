@@ -1,0 +1,56 @@
+"""Whose referrals a person may see. Every query for a referral starts here, so a missing filter cannot leak one.
+
+- The referrer's team: everyone in the organisation it was sent for, or, when a provider referred, everyone in the
+  referring enterprise. They see the person's details, the timeline and the messages.
+- The provider it was sent to: the members of that enterprise. The same.
+- Council staff of the receiving enterprise's council: references, services, dates and statuses only.
+"""
+
+from enterprises.access import staff_council
+from referrals.models import AccessLog, Referral
+
+
+def sent_referrals(user):
+    """Referrals sent by this person's team."""
+    if not user.is_authenticated:
+        return Referral.objects.none()
+    return Referral.objects.filter(organisation__in=user.organisations.all()) | Referral.objects.filter(
+        referring_enterprise__in=user.enterprises.all()
+    )
+
+
+def received_referrals(user):
+    """Referrals sent to this person's enterprises."""
+    if not user.is_authenticated:
+        return Referral.objects.none()
+    return Referral.objects.filter(enterprise__in=user.enterprises.all())
+
+
+def council_referrals(user):
+    """Referrals to this member of staff's council's enterprises, without anyone's personal details."""
+    council = staff_council(user)
+    if council is None:
+        return Referral.objects.none()
+    return Referral.objects.filter(enterprise__council=council).without_personal_details()
+
+
+def teams_to_refer_for(user) -> list:
+    """The organisations and enterprises this person may send a referral for, organisations first.
+
+    A provider refers for their enterprise only once the council has published it: anyone can sign up as a provider,
+    and a person's details should go only from teams the council knows.
+    """
+    if not user.is_authenticated:
+        return []
+    return [*user.organisations.order_by("name"), *user.enterprises.published().order_by("name")]
+
+
+def may_refer(user) -> bool:
+    """Referrers, and providers of a published listing (who refer people to each other). Hidden from the public."""
+    return user.is_authenticated and (user.organisations.exists() or user.enterprises.published().exists())
+
+
+def record_access(referral: Referral, user) -> None:
+    """Log that this person opened the referral's personal details (DESIGN.md principle 6)."""
+    if not referral.personal_details_erased:
+        AccessLog.objects.create(referral=referral, user=user)

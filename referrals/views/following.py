@@ -1,0 +1,10 @@
+"""Stub: replaced by the view module of the referrals issue."""
+
+from django.http import HttpResponse
+
+
+def _todo(request, *args, **kwargs):
+    return HttpResponse(status=501)
+
+
+my_referrals = detail = message = withdraw = _todo
