@@ -137,7 +137,7 @@ def accessibility(request):
 
 @require_GET
 def privacy(request):
-    return render(request, "directory/privacy.html")
+    return render(request, "directory/privacy.html", {"retention_months": settings.REFERRAL_RETENTION_MONTHS})
 
 
 @require_GET

@@ -54,6 +54,14 @@ class TestPublicPages:
         assert "Contains OS data © Crown copyright and database right" in html
         assert "Open Government Licence" in html
 
+    def test_the_privacy_notice_says_how_long_referral_details_are_kept(self, client, settings):
+        settings.REFERRAL_RETENTION_MONTHS = 18
+
+        html = client.get("/privacy/").content.decode()
+
+        assert "If someone refers you to a service" in html
+        assert "we keep your details for 18 months" in html
+
     def test_the_site_name_comes_from_settings(self, client, settings):
         settings.SITE_NAME = "Community Connect"
 
