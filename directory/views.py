@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from directory.filters import ServiceFilter
 from directory.paging import page_links, page_of
+from directory.search_log import record_search
 from directory.shortlist import add_to_shortlist, keep_only_in_shortlist, remove_from_shortlist, shortlisted_ids
 from enterprises.models import Category, Enterprise, Service
 
@@ -38,6 +39,8 @@ def search(request):
     if service_filter.is_valid():
         results = service_filter.qs.only(*RESULT_FIELDS).prefetch_related("categories")
         page = page_of(results, request.GET.get("page"), settings.RESULTS_PER_PAGE)
+        if request.GET and "page" not in request.GET:
+            record_search(service_filter, result_count=page.paginator.count)
     return render(
         request,
         "directory/search.html",

@@ -1,0 +1,23 @@
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.utils import timezone
+
+from enterprises.models import Area
+
+
+class SearchRecord(models.Model):
+    """One search from the public search page, kept so councils can see what people look for and what they cannot
+    find. Nothing personal: the first half of the postcode only (its district, like "WR1"), the locality it falls
+    in (and so its council), the words with anything that looks like a postcode, email address or phone number taken out, and no link to
+    a session, an account or an IP address."""
+
+    searched_on = models.DateField(default=timezone.localdate, db_index=True)
+    area = models.ForeignKey(Area, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    postcode_district = models.CharField(max_length=4, blank=True)
+    words = models.CharField(max_length=100, blank=True)
+    category_slugs = ArrayField(models.CharField(max_length=100), default=list, blank=True)
+    client_group_slugs = ArrayField(models.CharField(max_length=100), default=list, blank=True)
+    result_count = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["area", "searched_on"])]
