@@ -39,6 +39,7 @@ db: install
 
 demo: db
 	$(PY) manage.py seed_demo --if-empty
+	$(PY) manage.py seed_demo_referrals
 
 clean:
 	rm -rf $(VENV) node_modules static/dist staticfiles

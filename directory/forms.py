@@ -75,6 +75,8 @@ class GovukFormMixin:
     """Give every field the template of its component, and keep error messages in GOV.UK style."""
 
     template_name_for_field = "components/fields/input.html"
+    #: Where the error summary links an error that belongs to no field: the id of the part of the page it is about.
+    non_field_anchor = ""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -89,7 +91,7 @@ class GovukFormMixin:
         items = []
         for name, errors in self.errors.items():
             bound = self[name] if name in self.fields else None
-            anchor = bound.id_for_label if bound is not None else ""
+            anchor = bound.id_for_label if bound is not None else self.non_field_anchor
             if bound is not None and isinstance(bound.field.widget, (forms.CheckboxSelectMultiple, forms.RadioSelect)):
                 anchor = f"{bound.auto_id}_0"
             items.extend((anchor, message) for message in errors)

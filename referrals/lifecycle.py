@@ -73,9 +73,12 @@ def _record(referral: Referral, action: str, *, by, side: str, message: str = ""
     )
 
 
-def _move(referral: Referral, to: str, *, by, side: str, message: str = "", **fields) -> Referral:
+def _move(referral: Referral, to: str, *, by, side: str, message: str = "", stamp: str = "", **fields) -> Referral:
+    """Move to status `to`; `stamp` names a date field (like "accepted_at") to set to the same moment."""
     from_status = referral.status
     now = timezone.now()
+    if stamp:
+        setattr(referral, stamp, now)
     referral.status = to
     if side == PROVIDER and referral.first_response_at is None:
         referral.first_response_at = now
@@ -95,13 +98,16 @@ def send_referral(*, service: Service, by, team, details: dict, submission_key: 
 
     Sending the same form twice (the same `submission_key`) gives back the first referral instead of a second one.
     """
-    existing = Referral.objects.filter(submission_key=submission_key, referrer=by).first()
+    existing = Referral.objects.filter(submission_key=submission_key).first()
     if existing is not None:
+        if existing.referrer_id != by.pk:
+            raise TransitionError("This referral form has already been used. Start the referral again")
         return existing
     if team not in teams_to_refer_for(by):
         raise TransitionError("You can only send referrals for your own organisation")
     if not Service.objects.published().filter(pk=service.pk).exists():
         raise TransitionError(f"{service.name} is no longer listed, so it cannot take referrals")
+    details = dict(details)
     referral = Referral(
         submission_key=submission_key,
         service=service,
@@ -132,7 +138,7 @@ def accept(*, referral: Referral, by, message: str = "") -> Referral:
     referral = _locked(referral)
     _require_provider(by, referral)
     _require_status(referral, {Status.SENT}, "accept it")
-    _move(referral, Status.ACCEPTED, by=by, side=PROVIDER, message=(message or "").strip(), accepted_at=timezone.now())
+    _move(referral, Status.ACCEPTED, by=by, side=PROVIDER, message=(message or "").strip(), stamp="accepted_at")
     notifications.tell_referrer(referral, "accepted")
     return referral
 
@@ -165,7 +171,7 @@ def start_support(*, referral: Referral, by, message: str = "") -> Referral:
     referral = _locked(referral)
     _require_provider(by, referral)
     _require_status(referral, {Status.ACCEPTED}, "record that support started")
-    _move(referral, Status.STARTED, by=by, side=PROVIDER, message=(message or "").strip(), started_at=timezone.now())
+    _move(referral, Status.STARTED, by=by, side=PROVIDER, message=(message or "").strip(), stamp="started_at")
     notifications.tell_referrer(referral, "started")
     return referral
 

@@ -1,10 +1,53 @@
-"""Stub: replaced by the view module of the referrals issue."""
+"""Council staff: the referrals to their council's listings, by reference and status — never the people's details.
 
-from django.http import HttpResponse
+Every row comes from `council_referrals(request.user)`, which defers the personal fields, and the template reads
+none of them, so no query for this page so much as selects a person's name (a test checks the SQL).
+"""
+
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from directory.paging import page_links, page_of
+from enterprises.access import staff_required
+from referrals.access import council_referrals
+from referrals.forms_following import STATUS_FILTERS, StatusFilterForm
+from referrals.reminders import no_response_cutoff, waiting_too_long
+from referrals.views.following import status_counts, with_status
+
+PER_PAGE = 50
 
 
-def _todo(request, *args, **kwargs):
-    return HttpResponse(status=501)
+def days_to_first_answer(referral) -> int | None:
+    if referral.first_response_at is None:
+        return None
+    return max((referral.first_response_at - referral.sent_at).days, 0)
 
 
-referrals = _todo
+@require_GET
+@staff_required
+def referrals(request):
+    scope = council_referrals(request.user)
+    cutoff = no_response_cutoff()
+    counts = status_counts(scope, cutoff)
+    status = StatusFilterForm(request.GET).chosen()
+    page = page_of(
+        with_status(scope, status, cutoff)
+        .select_related("enterprise", "organisation", "referring_enterprise")
+        .order_by("-sent_at", "-pk"),
+        request.GET.get("page"),
+        PER_PAGE,
+    )
+    for referral in page.object_list:
+        referral.waiting_too_long = waiting_too_long(referral, cutoff=cutoff)
+        referral.days_to_first_answer = days_to_first_answer(referral)
+    return render(
+        request,
+        "referrals/council_list.html",
+        {
+            "status": status,
+            "status_label": dict(STATUS_FILTERS)[status],
+            "statuses": [(value, label, counts.get(value, 0)) for value, label in STATUS_FILTERS],
+            "page": page,
+            "page_links": page_links(page),
+        },
+    )

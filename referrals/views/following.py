@@ -1,10 +1,179 @@
-"""Stub: replaced by the view module of the referrals issue."""
+"""Following referrals: the referrer's team's list, a referral with its timeline and a reply box, and withdrawing one.
 
-from django.http import HttpResponse
+Every referral is looked up in `sent_referrals(request.user)`, so a referral another team sent (or one sent to the
+person's own enterprise) is a 404 here. The actions are `referrals.lifecycle` functions: a view validates the form,
+calls the function, and either redirects to the referral with a success message or, when the function refuses
+(`TransitionError`: the provider has just moved the referral on), shows the page again with the reason, as 409.
+Opening a page that shows the person's details is recorded in the access log.
+"""
+
+from datetime import date, timedelta
+from functools import wraps
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from directory.paging import page_links, page_of
+from enterprises.listings import TransitionError
+from referrals import lifecycle
+from referrals.access import may_refer, record_access, sent_referrals
+from referrals.forms_following import NO_RESPONSE, STATUS_FILTERS, MessageForm, StatusFilterForm, WithdrawForm
+from referrals.models import Referral
+from referrals.reminders import no_response_cutoff, waiting_too_long
+
+PER_PAGE = 25
+INVALID = 400
+CONFLICT = 409
 
 
-def _todo(request, *args, **kwargs):
-    return HttpResponse(status=501)
+def referrer_required(view):
+    """People who may refer, and anyone whose team has sent referrals (a provider whose listing has since been
+    suspended still follows what they sent). Anyone else signed in is refused with 403."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not (may_refer(request.user) or sent_referrals(request.user).exists()):
+            raise PermissionDenied("Only referrers can use this page")
+        return view(request, *args, **kwargs)
+
+    return wrapper
 
 
-my_referrals = detail = message = withdraw = _todo
+def status_counts(scope, cutoff: date) -> dict[str, int]:
+    """How many referrals each choice of the status filter shows ("" is all of them): two queries."""
+    counts = dict(scope.order_by().values_list("status").annotate(n=Count("pk")))
+    counts[""] = sum(counts.values())
+    counts[NO_RESPONSE] = scope.unanswered(sent_on_or_before=cutoff).count()
+    return counts
+
+
+def with_status(scope, status: str, cutoff: date):
+    """The referrals a choice of the status filter shows."""
+    if status == NO_RESPONSE:
+        return scope.unanswered(sent_on_or_before=cutoff)
+    return scope.filter(status=status) if status else scope
+
+
+def working_days_since(day: date, today: date) -> int:
+    """Working days (Monday to Friday) after `day`, up to and including `today`."""
+    count = 0
+    while day < today:
+        day += timedelta(days=1)
+        if day.weekday() < 5:
+            count += 1
+    return count
+
+
+# The list ------------------------------------------------------------------------------------------------------------
+
+
+@require_GET
+@referrer_required
+def my_referrals(request):
+    scope = sent_referrals(request.user)
+    cutoff = no_response_cutoff()
+    counts = status_counts(scope, cutoff)
+    filter_form = StatusFilterForm(request.GET, counts=counts)
+    status = filter_form.chosen()
+    page = page_of(
+        with_status(scope, status, cutoff).select_related("enterprise").order_by("-sent_at", "-pk"),
+        request.GET.get("page"),
+        PER_PAGE,
+    )
+    for referral in page.object_list:
+        referral.waiting_too_long = waiting_too_long(referral, cutoff=cutoff)
+    return render(
+        request,
+        "referrals/mine.html",
+        {
+            "filter_form": filter_form,
+            "status": status,
+            "status_label": dict(STATUS_FILTERS)[status],
+            "total": counts[""],
+            "page": page,
+            "page_links": page_links(page),
+        },
+    )
+
+
+# A referral ----------------------------------------------------------------------------------------------------------
+
+
+def _referral(user, reference: str) -> Referral:
+    return get_object_or_404(
+        sent_referrals(user).select_related("enterprise", "referrer", "organisation", "referring_enterprise"),
+        reference=reference,
+    )
+
+
+def _detail_page(request, referral: Referral, *, form=None, status: int = 200):
+    """The referral with the person's details, its timeline and the reply box; `form` is a refused message."""
+    record_access(referral, request.user)
+    today = timezone.localdate()
+    referral.waiting_too_long = waiting_too_long(referral, cutoff=no_response_cutoff(today))
+    return render(
+        request,
+        "referrals/detail.html",
+        {
+            "referral": referral,
+            "events": referral.events.select_related("actor"),
+            "form": form or MessageForm(enterprise_name=referral.enterprise.name),
+            "working_days_waiting": working_days_since(timezone.localdate(referral.sent_at), today),
+            "retention_months": settings.REFERRAL_RETENTION_MONTHS,
+        },
+        status=status,
+    )
+
+
+@require_GET
+@referrer_required
+def detail(request, reference):
+    return _detail_page(request, _referral(request.user, reference))
+
+
+@require_POST
+@referrer_required
+def message(request, reference):
+    referral = _referral(request.user, reference)
+    form = MessageForm(request.POST, enterprise_name=referral.enterprise.name)
+    if not form.is_valid():
+        return _detail_page(request, referral, form=form, status=INVALID)
+    try:
+        lifecycle.send_message(referral=referral, by=request.user, text=form.cleaned_data["message"])
+    except TransitionError as error:
+        form.add_error(None, str(error))
+        referral.refresh_from_db()
+        return _detail_page(request, referral, form=form, status=CONFLICT)
+    messages.success(request, f"Your message has been sent to {referral.enterprise.name}")
+    return redirect(referral)
+
+
+def _withdraw_page(request, referral: Referral, form, *, status: int = 200):
+    return render(request, "referrals/withdraw.html", {"referral": referral, "form": form}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@referrer_required
+def withdraw(request, reference):
+    referral = _referral(request.user, reference)
+    if request.method == "GET":
+        return _withdraw_page(request, referral, WithdrawForm())
+    form = WithdrawForm(request.POST)
+    if not form.is_valid():
+        return _withdraw_page(request, referral, form, status=INVALID)
+    try:
+        lifecycle.withdraw(referral=referral, by=request.user, message=form.cleaned_data["reason"])
+    except TransitionError as error:
+        form.add_error(None, str(error))
+        referral.refresh_from_db()
+        return _withdraw_page(request, referral, form, status=CONFLICT)
+    messages.success(request, f"Referral {referral.reference} is withdrawn. {referral.enterprise.name} has been told")
+    return redirect(referral)

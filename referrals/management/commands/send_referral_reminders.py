@@ -1,4 +1,4 @@
-"""manage.py send_referral_reminders [--date YYYY-MM-DD]: remind providers of referrals waiting for an answer (daily)."""
+"""manage.py send_referral_reminders [--date YYYY-MM-DD]: remind providers of referrals waiting for an answer."""
 
 from datetime import date
 
@@ -10,7 +10,8 @@ from referrals.reminders import send_provider_reminders
 class Command(BaseCommand):
     help = (
         "Email the provider of each referral that has had no answer for REFERRAL_NO_RESPONSE_WORKING_DAYS working days "
-        "(Monday to Friday). Each provider is reminded once per referral, so it is safe to run as often as you like (once a day is the intention), and from two schedulers at once."
+        "(Monday to Friday). Each provider is reminded once per referral, so it is safe to run as often as you like "
+        "(once a day is the intention), and from two schedulers at once."
     )
 
     def add_arguments(self, parser):

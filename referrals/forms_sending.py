@@ -1,0 +1,187 @@
+"""The referral form's pages, one form per page. They only check the answers; the pages keep them in the session
+(`referrals.views.sending`) until "Send referral", when `referrals.lifecycle.send_referral` saves them.
+
+Each form's `answers()` gives what it adds to the draft, JSON-serialisable (dates as ISO strings), and `initial_from`
+turns a draft back into the form's initial values.
+"""
+
+import datetime
+
+from django import forms
+from django.utils import timezone
+
+from directory.forms import GovukDateField, GovukFormMixin
+from enterprises.forms_provider import PhoneField
+from enterprises.postcodes import normalise_postcode
+from referrals.models import ConsentMethod, ContactMethod, Urgency
+
+NOT_YET = "no"
+TEXT_LIMIT = 2000
+
+
+def team_key(team) -> str:
+    """How a team is kept in the draft: "organisation:12" or "enterprise:7"."""
+    return f"{team._meta.model_name}:{team.pk}"
+
+
+def _required(message: str) -> dict:
+    return {"required": message}
+
+
+def _long_text(label: str, *, what: str, named: str, required: bool = True, help_text: str = "", rows: int = 5):
+    """A textarea. `what` completes "Enter …"; `named` starts the message when the text is too long."""
+    messages = {"max_length": f"{named} must be {TEXT_LIMIT:,} characters or fewer"}
+    if required:
+        messages["required"] = f"Enter {what}"
+    return forms.CharField(label=label, required=required, max_length=TEXT_LIMIT, help_text=help_text,
+                           widget=forms.Textarea(attrs={"rows": rows}), error_messages=messages)
+
+
+class DraftForm(GovukFormMixin, forms.Form):
+    """A page of the referral form."""
+
+    def answers(self) -> dict:
+        return dict(self.cleaned_data)
+
+    @classmethod
+    def initial_from(cls, draft: dict) -> dict:
+        return {name: draft[name] for name in cls.base_fields if name in draft}
+
+
+class TeamForm(DraftForm):
+    team = forms.ChoiceField(label="Who are you referring for?", widget=forms.RadioSelect,
+                             error_messages=_required("Select who you are referring for"))
+
+    def __init__(self, *args, teams, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].choices = [(team_key(team), team.name) for team in teams]
+
+
+class ConsentForm(DraftForm):
+    consent = forms.ChoiceField(
+        label="Has the person agreed to you sharing their details?",
+        choices=[*((method.value, f"Yes – {method.label[:1].lower()}{method.label[1:]}") for method in ConsentMethod),
+                 (NOT_YET, "No, not yet")],
+        widget=forms.RadioSelect,
+        help_text="They can agree in person, on the phone or in writing. If they cannot decide for themselves, someone "
+                  "with the legal right to decide for them can agree.",
+        error_messages=_required("Select whether the person has agreed to you sharing their details"),
+    )
+
+    @property
+    def agreed(self) -> bool:
+        return self.cleaned_data["consent"] != NOT_YET
+
+    def answers(self) -> dict:
+        return {"consent_method": self.cleaned_data["consent"], "consent_given_on": timezone.localdate().isoformat()}
+
+    @classmethod
+    def initial_from(cls, draft: dict) -> dict:
+        return {"consent": draft["consent_method"]} if "consent_method" in draft else {}
+
+
+class PersonForm(DraftForm):
+    person_name = forms.CharField(label="Full name", max_length=200, error_messages={
+        "required": "Enter the person’s full name",
+        "max_length": "The person’s name must be 200 characters or fewer",
+    })
+    date_of_birth = GovukDateField(what="Their date of birth", label="Date of birth (optional)", required=False,
+                                   help_text="For example, 27 3 1948")
+    contact_method = forms.ChoiceField(
+        label="How would they like the provider to contact them?", choices=ContactMethod.choices,
+        widget=forms.RadioSelect,
+        help_text="Give the phone number, email address or postal address below for the way you choose. "
+                  "If the provider should contact them through you, they will use your details.",
+        error_messages=_required("Select how the person would like the provider to contact them"),
+    )
+    phone = PhoneField(label="Phone number", help_text="Needed if they would like a phone call.")
+    email = forms.EmailField(label="Email address", required=False, max_length=254,
+                             help_text="Needed if they would like an email.",
+                             error_messages={"invalid": "Enter an email address in the right format, like "
+                                                        "name@example.com"})
+    address = forms.CharField(label="Postal address", required=False, max_length=500,
+                              widget=forms.Textarea(attrs={"rows": 4}),
+                              help_text="Needed if they would like a letter.",
+                              error_messages={"max_length": "The address must be 500 characters or fewer"})
+
+    NEEDED_FOR = {
+        ContactMethod.PHONE: ("phone", "Enter a phone number for the person"),
+        ContactMethod.EMAIL: ("email", "Enter an email address for the person"),
+        ContactMethod.LETTER: ("address", "Enter a postal address for the person"),
+    }
+
+    def clean_date_of_birth(self):
+        born = self.cleaned_data["date_of_birth"]
+        if born is not None:
+            if born >= timezone.localdate():
+                raise forms.ValidationError("Their date of birth must be in the past", code="future")
+            if born < datetime.date(1900, 1, 1):
+                raise forms.ValidationError("Their date of birth must be after 1 January 1900", code="too_early")
+        return born
+
+    def clean(self):
+        cleaned = super().clean()
+        needed = self.NEEDED_FOR.get(cleaned.get("contact_method"))
+        if needed is not None:
+            name, message = needed
+            if name not in self.errors and not cleaned.get(name):
+                self.add_error(name, message)
+        return cleaned
+
+    def answers(self) -> dict:
+        answers = dict(self.cleaned_data)
+        born = answers["date_of_birth"]
+        answers["date_of_birth"] = born.isoformat() if born else ""
+        return answers
+
+
+class PostcodeForm(DraftForm):
+    postcode = forms.CharField(label="What is their postcode?", max_length=20,
+                               help_text="So the provider knows whether they cover where the person lives. "
+                                         "For example, WR1 2EY",
+                               error_messages={"required": "Enter the person’s postcode",
+                                               "max_length": "Enter a real postcode, like WR1 2EY"})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["postcode"].widget.attrs.update({"class": "govuk-input--width-10", "autocomplete": "off",
+                                                     "spellcheck": "false"})
+
+    def clean_postcode(self):
+        postcode = normalise_postcode(self.cleaned_data["postcode"])
+        if postcode is None:
+            raise forms.ValidationError("Enter a real postcode, like WR1 2EY", code="invalid")
+        return postcode
+
+
+class NeedsForm(DraftForm):
+    what_matters = _long_text("What matters to them?", what="what matters to the person",
+                              named="What matters to them",
+                              help_text="In their words if you can: what they enjoy, what they would like to do "
+                                        "again, who is important to them.")
+    support_wanted = _long_text("What support do they want?", what="what support the person wants",
+                                named="The support they want",
+                                help_text="For example, company at lunch once a week, or help getting to the shops.")
+
+
+class SafetyForm(DraftForm):
+    safety_notes = _long_text(
+        "Is there anything the provider must know to work safely?", what="what the provider must know",
+        named="What the provider must know", required=False, rows=6,
+        help_text="For example, their mobility, health conditions, risks at home, pets, or how best to communicate "
+                  "with them. Leave it empty if there is nothing.",
+    )
+
+
+class UrgencyForm(DraftForm):
+    urgency = forms.ChoiceField(label="How soon do they need support?", choices=Urgency.choices,
+                                widget=forms.RadioSelect,
+                                error_messages=_required("Select how soon the person needs support"))
+
+
+class SendForm(GovukFormMixin, forms.Form):
+    """The check page's form: the key that makes sending it twice send it once."""
+
+    non_field_anchor = "send-referral"
+
+    submission_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
