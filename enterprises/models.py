@@ -420,14 +420,18 @@ class Service(models.Model):
         return ", ".join([*self.day_labels(), *([times] if times else [])])
 
     @property
+    def coverage_radius(self) -> str:
+        """ "Within 5 miles of WR14": the base postcode's district only, since it is often the provider's home."""
+        if not (self.coverage_radius_miles and self.coverage_postcode):
+            return ""
+        miles = "mile" if self.coverage_radius_miles == 1 else "miles"
+        return f"Within {self.coverage_radius_miles} {miles} of {self.coverage_postcode.split(' ')[0]}"
+
+    @property
     def coverage(self) -> str:
-        """ "Within 5 miles of WR1 2EY, and Worcester, Malvern", or "" when it covers nowhere in particular."""
+        """ "Within 5 miles of WR14, and Worcester, Malvern", or "" when it covers nowhere in particular."""
         areas = ", ".join(area.name for area in self.coverage_areas.all())
-        radius = ""
-        if self.coverage_radius_miles:
-            miles = "mile" if self.coverage_radius_miles == 1 else "miles"
-            radius = f"Within {self.coverage_radius_miles} {miles} of {self.coverage_postcode}"
-        return ", and ".join(part for part in (radius, areas) if part)
+        return ", and ".join(part for part in (self.coverage_radius, areas) if part)
 
     @property
     def ages(self) -> str:

@@ -91,13 +91,14 @@ class TestPublicPages:
         assert "Thursday, 10am to 3:30pm" in client.get(day_club.get_absolute_url()).content.decode()
 
     def test_the_service_page_says_where_a_home_service_reaches(self, client, day_club):
-        day_club.coverage_postcode, day_club.coverage_radius_miles = "WR14 4AA", 5
+        day_club.coverage_postcode, day_club.coverage_radius_miles = "WR13 6NP", 5
         day_club.save()
         day_club.coverage_areas.set([make_area("Malvern", 377500, 245800), make_area("Upton", 384500, 240500)])
 
         html = client.get(day_club.get_absolute_url()).content.decode()
 
-        assert "Within 5 miles of WR14 4AA, and Malvern, Upton" in html
+        assert "Within 5 miles of WR13, and Malvern, Upton" in html
+        assert "WR13 6NP" not in html  # the base is often the provider's home: its district is enough
 
     def test_the_enterprise_page_lists_its_services(self, client, day_club):
         make_service("Friday lunch", enterprise=day_club.enterprise)
