@@ -15,9 +15,11 @@ urlpatterns = [
     path("accessibility/", views.accessibility, name="accessibility"),
     path("privacy/", views.privacy, name="privacy"),
     path("cookies/", views.cookies, name="cookies"),
+    path("", include("directory.urls_api")),  # open data: the ORUK API at /api/oruk/, the CSV at /open-data/
     path("", include("enterprises.urls_accounts")),
     path("provider/", include("enterprises.urls_provider")),
     path("council/", include("enterprises.urls_council")),
+    path("council/reports/", include("directory.urls_reports")),
     path("", include("referrals.urls")),
     path("admin/", admin.site.urls),
 ]
