@@ -375,6 +375,8 @@ PAGES = [
                  opened(on_task_list("editing", "submit/"), showing="Now send your changes")),
     AccountPage("a listing that cannot be changed now", "provider",
                  opened(on_task_list("submitted", "about/"), status=403, showing="You cannot change this listing now")),
+    AccountPage("a page for another role", "provider",
+                 opened(lambda w: "/council/", status=403, showing="Only council staff can use this page.")),
     # The council's pages
     AccountPage("approval queue", "staff", opened(lambda w: "/council/", showing="Changes to a published listing")),
     AccountPage("all listings", "staff", opened(lambda w: "/council/listings/")),

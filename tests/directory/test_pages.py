@@ -187,3 +187,18 @@ class TestPublicPagesRefuseWrites:
     @pytest.mark.parametrize("path", ["/", "/search/", "/shortlist/", "/cookies/"])
     def test_it_rejects_post(self, client, path):
         assert client.post(path).status_code == 405
+
+
+@pytest.mark.django_db
+def test_a_page_for_another_role_says_who_it_is_for_in_the_site_layout(client):
+    from tests.factories import make_user
+
+    client.force_login(make_user("jean@example.org"))
+
+    response = client.get("/council/")
+
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert "<h1 class=\"govuk-heading-xl\">You cannot use this page</h1>" in html
+    assert "Only council staff can use this page." in html
+    assert "You are signed in as jean@example.org" in html

@@ -1,0 +1,131 @@
+"""The council's reports and the public open data page pass axe-core's WCAG 2.2 A and AA rules at desktop and mobile
+widths, in each state they are checked in, with one h1 and a title of their own.
+
+Each case: given a person (a member of the council's staff, or someone not signed in) on a page, at a screen width,
+in a state (the reports as they open, filtered by an area and a type of support, or with an error; the open data page
+as it opens), when axe-core checks the page, then it finds no violations, and the page has exactly one h1 and a title
+of its own. The page is opened afresh for each state and width, and the staff member gets her session from Django's
+test client, as in test_accessibility_signed_in.py. The data is the reports journey's (test_reports_journey.py):
+charts, tables with figures and gap cells in every section. It is built once for the module (one commit) and
+deleted when its last page is checked: the pages only read it.
+"""
+
+import pytest
+from django.db import transaction
+from playwright.sync_api import Page, expect
+
+from tests.browser.test_accessibility import WIDTHS, go
+from tests.browser.test_accessibility_referrals import empty_the_tables
+from tests.browser.test_accessibility_signed_in import (
+    AccountPage,
+    given_a_person_on,
+    press,
+    problems_with,
+    then_it_shows_an_error,
+)
+from tests.browser.test_reports_journey import Reports, build_reports
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker) -> Reports:
+    """The council's data and its people, built once for all the pages here, and deleted when they are done."""
+    with django_db_blocker.unblock():
+        try:
+            with transaction.atomic():  # one commit instead of a hundred
+                built = build_reports()
+            yield built
+        finally:
+            empty_the_tables()
+
+
+@pytest.fixture
+def transactional_db(world):
+    """Replaces the browser tests' `transactional_db` (which `live_server` asks for) in this module, so that the
+    data stays from one page to the next: `world` deletes it after the last one."""
+    yield
+
+
+# Given: the pages, each opened in the states it is checked in -------------------------------------------------------
+
+
+def reports_as_they_open(page: Page, world: Reports) -> None:
+    go(page, "/council/reports/")
+    expect(page.locator("#showing")).to_contain_text("all areas, all types of support.")
+    expect(page.locator(".app-gap-tag").first).to_be_visible()  # the gaps table has its empty cells
+    expect(page.locator("svg.app-chart__svg")).to_have_count(12)  # a chart for every table that has one
+
+
+def choose_malvern_and_home_help(page: Page) -> None:
+    page.get_by_label("Area", exact=True).select_option(label="Malvern")
+    page.get_by_label("Type of support", exact=True).select_option(label="Home help")
+
+
+def fill_dates(page: Page, dates: dict[str, dict[str, str]]) -> None:
+    """{"From": {"Day": "31", …}, "To": {…}}: typed into the date inputs, by their legend and label."""
+    for legend, answers in dates.items():
+        group = page.get_by_role("group", name=legend, exact=True)
+        for label, value in answers.items():
+            group.get_by_label(label, exact=True).fill(value)
+
+
+def filtered_by_area_and_type_of_support(page: Page, world: Reports) -> None:
+    go(page, "/council/reports/")
+    choose_malvern_and_home_help(page)
+    press(page, "Apply")
+    expect(page.locator("#showing")).to_contain_text(", Malvern, home help.")
+
+
+def filtered_with_a_to_date_before_the_from_date(page: Page, world: Reports) -> None:
+    go(page, "/council/reports/")
+    choose_malvern_and_home_help(page)
+    fill_dates(page, {"From": {"Day": "1", "Month": "6", "Year": "2025"},
+                      "To": {"Day": "1", "Month": "1", "Year": "2025"}})
+    press(page, "Apply")
+    then_it_shows_an_error(page)
+    expect(page.locator(".govuk-error-summary a")).to_have_text([
+        "The end date must be the same as or after the start date"])
+    expect(page.get_by_label("Area", exact=True)).to_have_value("malvern")  # nothing chosen is lost
+
+
+def dates_that_do_not_work(page: Page, world: Reports) -> None:
+    """A "from" date that does not exist (31 February) and a "to" date with only a year: an error for each."""
+    go(page, "/council/reports/")
+    fill_dates(page, {"From": {"Day": "31", "Month": "2", "Year": "2025"}, "To": {"Year": "2025"}})
+    press(page, "Apply")
+    then_it_shows_an_error(page)
+    expect(page.locator(".govuk-error-summary a")).to_have_text([
+        "The start date must be a real date", "The end date must include a day and a month"])
+
+
+def open_data_as_it_opens(page: Page, world: Reports) -> None:
+    go(page, "/open-data/")
+    expect(page.get_by_role("link", name="Download all 4 published services (CSV)", exact=True)).to_be_visible()
+
+
+PAGES = [
+    AccountPage("reports", "staff", reports_as_they_open, dates_that_do_not_work),
+    AccountPage("reports, filtered by area and type of support", "staff", filtered_by_area_and_type_of_support,
+                filtered_with_a_to_date_before_the_from_date),
+    AccountPage("open data", "visitor", open_data_as_it_opens),
+]
+
+
+# Then: no violations, one h1, a title, in every state at every width ----------------------------------------------
+
+
+@pytest.mark.parametrize("account_page", PAGES, ids=str)
+def test_a_reports_or_open_data_page_has_no_wcag_violations_one_h1_and_a_title(
+    new_context, new_signed_in_context, world, account_page
+):
+    page = given_a_person_on(account_page, world, new_context, new_signed_in_context)
+
+    problems = []
+    for state, open_it in account_page.states.items():
+        for width_name, width in WIDTHS.items():
+            page.set_viewport_size(width)
+            open_it(page, world)
+            problems += problems_with(page, f"{account_page.name}, {state}, {width_name}")
+
+    assert not problems, "\n\n".join(problems)
