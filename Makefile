@@ -18,6 +18,17 @@ test: install frontend
 bench: install frontend db
 	$(PY) manage.py bench
 
+# The site under gunicorn with production settings, 50 connections for 60 s (LOADTEST_SECONDS, LOADTEST_CONCURRENCY
+# change them); `make loadtest OUTAGE=5` also stops the embedded PostgreSQL for 5 s meanwhile (only when nothing else
+# is using it).
+.PHONY: loadtest
+loadtest: install frontend db demo
+	$(PY) manage.py loadtest $(if $(OUTAGE),--outage $(OUTAGE))
+
+.PHONY: backup-check
+backup-check: install  # pg_dump the database, restore it into a scratch database, compare (docs/deployment.md)
+	$(PY) manage.py backup_check
+
 install: $(INSTALLED)
 
 $(INSTALLED): pyproject.toml constraints.txt

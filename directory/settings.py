@@ -52,6 +52,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "directory.db_router.ReadReplicaMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "directory.middleware.DatabaseUnavailableMiddleware",
@@ -83,6 +84,31 @@ else:
     DATABASES = {"default": embedded_database(BASE_DIR / ".data")}
 # Separate test databases let two test runs share one PostgreSQL server.
 DATABASES["default"]["TEST"] = {"NAME": env_str("TEST_DATABASE_NAME", "test_directory")}
+# Database faults (directory/middleware.py, directory/health.py): connections are kept between requests in production
+# and checked before reuse, so a restarted database is simply reconnected to, without restarting the app; and a
+# connection attempt gives up after a few seconds, so pages answer 503 at once while the database is away.
+DATABASES["default"]["CONN_MAX_AGE"] = env_int(
+    "CONN_MAX_AGE", DATABASES["default"].get("CONN_MAX_AGE") or (60 if PRODUCTION else 0)
+)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 3))
+
+# Read replicas: DATABASE_REPLICA_URL (comma-separated for several) adds the aliases `replica`, `replica_2`, …, from
+# which the public read-only pages read (directory/db_router.py, docs/adr/0007). Unset, there is only the primary.
+# In tests each replica mirrors the test database, so both aliases see the same rows.
+DATABASE_REPLICAS = []
+for _number, _url in enumerate(env_list("DATABASE_REPLICA_URL", []), start=1):
+    _alias = "replica" if _number == 1 else f"replica_{_number}"
+    _replica = dj_database_url.parse(_url)
+    # The primary's connection handling (connections kept and checked, the connect timeout) applies to replicas too.
+    _replica.update({key: DATABASES["default"][key] for key in ("CONN_MAX_AGE", "CONN_HEALTH_CHECKS")
+                     if key in DATABASES["default"]})
+    if "connect_timeout" in DATABASES["default"].get("OPTIONS", {}):
+        _replica.setdefault("OPTIONS", {})["connect_timeout"] = DATABASES["default"]["OPTIONS"]["connect_timeout"]
+    _replica["TEST"] = {"MIRROR": "default"}
+    DATABASES[_alias] = _replica
+    DATABASE_REPLICAS.append(_alias)
+DATABASE_ROUTERS = ["directory.db_router.ReplicaRouter"] if DATABASE_REPLICAS else []
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -122,6 +148,49 @@ if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
+# Security (directory/security.py, enterprises/ratelimits.py, enterprises/two_factor.py; the README's "Security").
+# Headers on every response: Content-Security-Policy (no inline script or style anywhere) and Permissions-Policy;
+# Django's SecurityMiddleware adds nosniff, Referrer-Policy and Cross-Origin-Opener-Policy (and HSTS in production).
+CSRF_COOKIE_HTTPONLY = True  # no script of ours reads it: forms carry the token
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+CONTENT_SECURITY_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+    "base-uri": ["'none'"],
+    "object-src": ["'none'"],
+}
+PERMISSIONS_POLICY = [
+    "accelerometer", "autoplay", "browsing-topics", "camera", "display-capture", "encrypted-media", "geolocation",
+    "gyroscope", "hid", "magnetometer", "microphone", "midi", "payment", "publickey-credentials-get", "serial", "usb",
+    "xr-spatial-tracking",
+]
+# The address of the person who handles security reports (`mailto:…` or `https://…`), published at
+# /.well-known/security.txt (RFC 9116). Unset, that page is a 404.
+SECURITY_CONTACT = env_str("SECURITY_CONTACT")
+# How many proxies (load balancer, CDN) in front of the app add to X-Forwarded-For. 0: the address the connection came
+# from is the client's, and X-Forwarded-For is ignored (anyone can send one).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# Rate limits per client network (an IPv4 address, or an IPv6 /64), counted in the database so that every app
+# server shares them: (attempts, minutes). Sign-in counts the attempts that fail (passwords and codes), so a busy
+# office behind one address is not stopped by its own successes; the others count every form that would act.
+RATE_LIMITS = {
+    "sign_in": (env_int("RATE_LIMIT_SIGN_IN", 20), 15),
+    "password_reset": (env_int("RATE_LIMIT_PASSWORD_RESET", 5), 60),
+    "sign_up": (env_int("RATE_LIMIT_SIGN_UP", 5), 60),
+    "invitation": (env_int("RATE_LIMIT_INVITATION", 10), 60),
+}
+# Two-factor sign-in (TOTP) for council staff and superusers. Required in production unless turned off: staff
+# approve what the public sees and manage who may refer; in development the demo accounts sign in with a password.
+REQUIRE_TWO_FACTOR_FOR_STAFF = env_bool("REQUIRE_TWO_FACTOR_FOR_STAFF", default=PRODUCTION)
+TWO_FACTOR_PENDING_MINUTES = 5  # how long the code page waits after a right password
+TWO_FACTOR_BACKUP_CODES = 10
+
 # Accounts: people sign in with their email address (enterprises/accounts.py); passwords are hashed with Argon2
 # (the others are listed only to read older hashes, which Django upgrades to Argon2 at the next sign-in).
 AUTHENTICATION_BACKENDS = ["enterprises.accounts.EmailBackend"]
@@ -149,13 +218,26 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "no-reply@localhost")
 
+# Logs: in production, JSON lines on standard output (directory/logs.py), one a request from `directory.requests`
+# (directory/middleware.py: time, request id, method, path, parameters without personal values, status, duration,
+# user id); in development, plain text on standard error. /healthz is left out of the request log while healthy, and
+# is never redirected to HTTPS, so that a load balancer can ask it over plain HTTP.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "directory.logs.JsonFormatter"}},
+    "filters": {"database_unavailable": {"()": "directory.logs.DatabaseUnavailableFilter"}},
+    "handlers": {
+        "console": (
+            {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "formatter": "json"}
+            if PRODUCTION
+            else {"class": "logging.StreamHandler"}
+        )
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"pgserver": {"level": "WARNING"}},
+    "loggers": {"pgserver": {"level": "WARNING"}, "django.request": {"filters": ["database_unavailable"]}},
 }
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 # The directory's own rules.
 SEARCH_DISTANCES_MILES = [1, 3, 5, 10, 20]
@@ -168,6 +250,7 @@ REVIEW_OVERDUE_HIDDEN_AFTER_DAYS = env_int("REVIEW_OVERDUE_HIDDEN_AFTER_DAYS", 9
 INSURANCE_WARNING_DAYS = env_int("INSURANCE_WARNING_DAYS", 30)
 SIGN_IN_LOCKOUT_FAILURES = 5
 SIGN_IN_LOCKOUT_MINUTES = 15
+SIGN_IN_ATTEMPTS_KEPT_DAYS = env_int("SIGN_IN_ATTEMPTS_KEPT_DAYS", 30)
 INVITATION_VALID_DAYS = 14
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
@@ -176,6 +259,8 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 # is reminded once; the personal details of a closed referral are erased this many months after it closed.
 REFERRAL_NO_RESPONSE_WORKING_DAYS = env_int("REFERRAL_NO_RESPONSE_WORKING_DAYS", 5)
 REFERRAL_RETENTION_MONTHS = env_int("REFERRAL_RETENTION_MONTHS", 12)
+# The search record (nothing personal in it) is kept for the reports' 24 months, and one more.
+SEARCH_RECORD_RETENTION_MONTHS = env_int("SEARCH_RECORD_RETENTION_MONTHS", 25)
 # Where a referrer goes instead, shown before every referral: for emergencies, and for safeguarding concerns.
 SAFEGUARDING_ADULTS_CONTACT = env_str(
     "SAFEGUARDING_ADULTS_CONTACT", "the council’s adult social care front door (its number is on the council’s website)"

@@ -1,10 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from directory import views
+from directory import health, views
+from directory.security import security_txt
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("healthz", health.healthz, name="healthz"),  # for load balancers: database and migrations
     path("search/", views.search, name="search"),
     path("services/<int:pk>/", views.service_detail, name="service"),
     path("providers/<slug:slug>/", views.enterprise_detail, name="enterprise"),
@@ -21,5 +23,6 @@ urlpatterns = [
     path("council/", include("enterprises.urls_council")),
     path("council/reports/", include("directory.urls_reports")),
     path("", include("referrals.urls")),
+    path(".well-known/security.txt", security_txt, name="security_txt"),
     path("admin/", admin.site.urls),
 ]

@@ -140,7 +140,14 @@ def accessibility(request):
 
 @require_GET
 def privacy(request):
-    return render(request, "directory/privacy.html", {"retention_months": settings.REFERRAL_RETENTION_MONTHS})
+    return render(
+        request,
+        "directory/privacy.html",
+        {
+            "retention_months": settings.REFERRAL_RETENTION_MONTHS,
+            "sign_in_attempts_kept_days": settings.SIGN_IN_ATTEMPTS_KEPT_DAYS,
+        },
+    )
 
 
 @require_GET

@@ -9,6 +9,9 @@ authentication backend, which Django calls with one.
 - After SIGN_IN_LOCKOUT_FAILURES failed attempts for one email address within SIGN_IN_LOCKOUT_MINUTES, sign-in for
   it is refused for SIGN_IN_LOCKOUT_MINUTES, without checking the password. Refused attempts are not recorded, so the
   refusal ends that many minutes after the failure that caused it. A success, or a password reset, clears the count.
+  For a person with two-factor sign-in on, a wrong code is a failed attempt and only the right code is a success.
+- Sign-in is also limited by client network (enterprises/ratelimits.py), as are the forms that send email or create
+  accounts.
 - Council staff invite a colleague or a referrer by email; the link in the email signs them up into that role once.
 """
 
@@ -26,6 +29,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from enterprises import ratelimits, two_factor
 from enterprises.access import is_provider, staff_council
 from enterprises.models import (
     Council,
@@ -83,6 +87,10 @@ def sign_in_refused(email: str, *, now: datetime | None = None) -> bool:
 
 
 def record_attempt(email: str, *, ip_address: str | None, succeeded: bool) -> SignInAttempt:
+    """Record a sign-in attempt, and forget the attempts older than SIGN_IN_ATTEMPTS_KEPT_DAYS (they hold an
+    email address and an IP address, kept only as long as they help to look into an attack)."""
+    kept_from = timezone.now() - timezone.timedelta(days=settings.SIGN_IN_ATTEMPTS_KEPT_DAYS)
+    SignInAttempt.objects.filter(at__lt=kept_from).delete()
     return SignInAttempt.objects.create(
         email=normalise_email(email), ip_address=ip_address or None, succeeded=succeeded
     )
@@ -96,14 +104,16 @@ def clear_failures(email: str) -> None:
 
 
 def client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") if request is not None else None
+    """The client's address, behind settings.TRUSTED_PROXY_COUNT proxies (enterprises/ratelimits.py)."""
+    return ratelimits.client_ip(request)
 
 
 class EmailBackend(ModelBackend):
     """Authenticate by email address (any case), and refuse an address locked out by repeated failures.
 
-    Every attempt through this backend is recorded — the sign-in page's and the Django admin's alike — so
-    neither can be used to keep guessing a password.
+    Every attempt through this backend is recorded, so no page can be used to keep guessing a password (the Django
+    admin's sign-in page sends people to ours). A right password for a person with two-factor sign-in on is not yet
+    a success: the code page records the attempt when the code comes (enterprises/two_factor.py).
     """
 
     def authenticate(self, request, username=None, password=None, email=None, **kwargs):
@@ -120,6 +130,8 @@ class EmailBackend(ModelBackend):
                 break
         if not candidates:
             User().set_password(password)  # take as long as a real check, so timing does not reveal who has an account
+        if user is not None and two_factor.is_on(user):
+            return user  # half the way: the code page records the attempt, failed or succeeded, when the code comes
         record_attempt(email, ip_address=client_ip(request), succeeded=user is not None)
         return user
 

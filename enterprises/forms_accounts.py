@@ -64,28 +64,43 @@ class AccountFormMixin(GovukFormMixin):
         for field in self.fields.values():
             if isinstance(field.widget, forms.PasswordInput):
                 field.template_name = PASSWORD_TEMPLATE
+        # An error about the whole form (too many attempts) links to its first field, where the person starts again.
+        first = next(iter(self.fields), None)
+        if first is not None:
+            self.non_field_anchor = self[first].id_for_label
+
+    def refuse(self, refusal) -> None:
+        """Too many attempts from this network (enterprises/ratelimits.py): say so above the form."""
+        self.add_error(None, refusal.message)
 
 
 class SignInForm(AccountFormMixin, forms.Form):
     email = email_field()
     password = password_field("Password", autocomplete="current-password", required_message="Enter your password")
 
-    def __init__(self, *args, request=None, **kwargs):
+    def __init__(self, *args, request=None, refusal=None, **kwargs):
         self.request = request
+        self.refusal = refusal  # too many attempts from this network: no password is checked
         self.user = None
+        self.failed = False  # an attempt that counts toward the network's rate limit
         super().__init__(*args, **kwargs)
 
     def clean(self):
         email, password = self.cleaned_data.get("email"), self.cleaned_data.get("password")
+        if self.refusal is not None:
+            self.refuse(self.refusal)
+            return self.cleaned_data
         if not email:
             return self.cleaned_data
         if sign_in_refused(email):  # not even the right password gets in now
+            self.failed = True
             self.add_error("email", LOCKED_OUT_MESSAGE)
             return self.cleaned_data
         if not password:
             return self.cleaned_data
         self.user = authenticate(self.request, email=email, password=password)
         if self.user is None:
+            self.failed = True
             if sign_in_refused(email):  # that was the failure that locks the account
                 self.add_error("email", LOCKED_OUT_MESSAGE)
             else:

@@ -10,6 +10,7 @@ import re
 from decimal import Decimal
 
 from django import forms
+from django.core.validators import URLValidator
 from django.utils import timezone
 
 from directory.forms import GovukDateField, GovukFormMixin
@@ -197,6 +198,8 @@ class ContactForm(ProviderForm):
     website = forms.URLField(label="Website", required=False, assume_scheme="https", max_length=200,
                              error_messages={"invalid": "Enter a website address in the right format, like "
                                                         "www.example.org"})
+    # A link people can open in their browser: no ftp://, and nothing else Django's default would let through.
+    website.validators = [URLValidator(schemes=["http", "https"], message=website.error_messages["invalid"])]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -561,3 +561,58 @@ class ListingEvent(models.Model):
 
     class Meta:
         ordering = ["at", "pk"]
+
+
+# Security: rate limits and two-factor sign-in (enterprises/ratelimits.py, enterprises/two_factor.py) --------------
+
+
+class RateLimitHit(models.Model):
+    """One counted attempt at a rate-limited form from one client network: `key` is "<scope>:<network>".
+
+    Counted over a sliding window in the database, so every app server shares the count; old rows are deleted as
+    new ones come (enterprises/ratelimits.py).
+    """
+
+    key = models.CharField(max_length=80)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["key", "at"], name="ratelimithit_key_at_idx")]
+
+
+class TwoFactorDevice(models.Model):
+    """A person's authenticator app (TOTP, RFC 6238): the shared secret, and the last time step a code was used for,
+    so that a code works once only."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="two_factor_device")
+    secret = models.CharField(max_length=64)  # base32, as authenticator apps take it
+    last_used_step = models.BigIntegerField(default=0)
+    confirmed_at = models.DateTimeField(default=timezone.now)
+
+
+class BackupCode(models.Model):
+    """A one-time backup code, kept only as a keyed hash (enterprises/two_factor.py): shown once, at set-up."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="backup_codes")
+    code_hash = models.CharField(max_length=64)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "code_hash"], name="backupcode_user_hash_idx")]
+
+
+def _two_factor_state_on_sign_in(sender, request, user, **kwargs):
+    """Every login() — our sign-in page, an invitation, the test client's force_login — notes in the session whether
+    it still owes a two-factor step (enterprises/two_factor.py), so that no request has to work it out later."""
+    from enterprises.two_factor import note_sign_in
+
+    note_sign_in(request, user)
+
+
+def _connect_two_factor_signal():
+    from django.contrib.auth.signals import user_logged_in
+
+    user_logged_in.connect(_two_factor_state_on_sign_in, dispatch_uid="enterprises.two_factor.state_on_sign_in")
+
+
+_connect_two_factor_signal()

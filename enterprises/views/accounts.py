@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
+from enterprises import ratelimits, two_factor
 from enterprises.access import staff_required
 from enterprises.accounts import (
     EMAIL_TAKEN_MESSAGE,
@@ -51,6 +52,15 @@ def task_list_path(enterprise: Enterprise) -> str:
     return f"/provider/listings/{enterprise.slug}/"
 
 
+def too_many_attempts(response, refusal: ratelimits.Refusal | None):
+    """429 Too Many Requests, with Retry-After, when the page shows a refusal (the form says why, and keeps what was
+    typed, except passwords)."""
+    if refusal is not None:
+        response.status_code = 429
+        response["Retry-After"] = str(refusal.retry_after)
+    return response
+
+
 def safe_next(request, value: str | None) -> str:
     """`value` if it is a page of this site, otherwise nothing: a sign-in link must not send people elsewhere."""
     if value and url_has_allowed_host_and_scheme(
@@ -68,14 +78,39 @@ def safe_next(request, value: str | None) -> str:
 @require_http_methods(["GET", "POST"])
 def sign_in(request):
     next_url = safe_next(request, request.POST.get("next") or request.GET.get("next"))
+    refusal = None
     if request.method == "POST":
-        form = SignInForm(request.POST, request=request)
+        refusal = ratelimits.refusal(request, "sign_in")
+        form = SignInForm(request.POST, request=request, refusal=refusal)
         if form.is_valid():
-            login(request, form.user)
-            return redirect(next_url or landing_page(form.user))
+            return signed_in_with_password(request, form.user, next_url)
+        if form.failed:
+            ratelimits.record(request, "sign_in")
     else:
         form = SignInForm()
-    return render(request, "accounts/sign_in.html", {"form": form, "next": next_url})
+    response = render(request, "accounts/sign_in.html", {"form": form, "next": next_url})
+    return too_many_attempts(response, refusal)
+
+
+def signed_in_with_password(request, user, next_url: str = ""):
+    """The right password. With two-factor on, that is half the way: the code page asks for the code before anyone
+    is signed in. Staff who must set it up are signed in to the set-up page, and can open nothing else."""
+    if two_factor.is_on(user):
+        two_factor.begin(request, user, next_url)
+        return redirect("sign_in_code")
+    login(request, user)
+    if request.session.get(two_factor.STATE_KEY) == two_factor.NEEDS_SET_UP:
+        query = f"?{urlencode({'next': next_url})}" if next_url else ""
+        return redirect(f"{reverse('two_factor_set_up')}{query}")
+    return redirect(next_url or landing_page(user))
+
+
+@require_http_methods(["GET", "POST"])
+def admin_sign_in(request):
+    """/admin/login/: the Django admin signs people in through our sign-in page, lockout, rate limit, two-factor and
+    all. Nothing posted here is read."""
+    next_url = safe_next(request, request.GET.get("next")) or reverse("admin:index")
+    return redirect(f"{reverse('sign_in')}?{urlencode({'next': next_url})}")
 
 
 @require_POST
@@ -90,7 +125,18 @@ def sign_out(request):
 
 RESET_LINK_DAYS = max(1, settings.PASSWORD_RESET_TIMEOUT // (60 * 60 * 24))
 
-password_reset = auth_views.PasswordResetView.as_view(
+class PasswordResetView(auth_views.PasswordResetView):
+    """Each request for a link sends an email: limited per client network (settings.RATE_LIMITS)."""
+
+    def form_valid(self, form):
+        refusal = ratelimits.attempt(self.request, "password_reset")
+        if refusal is not None:
+            form.refuse(refusal)
+            return too_many_attempts(self.form_invalid(form), refusal)
+        return super().form_valid(form)
+
+
+password_reset = PasswordResetView.as_view(
     form_class=PasswordResetForm,
     template_name="accounts/password_reset.html",
     email_template_name="accounts/password_reset_email.txt",
@@ -132,7 +178,12 @@ def list_your_enterprise(request):
     signed_in = request.user.is_authenticated
     form_class = ListingForm if signed_in else ListYourEnterpriseForm
     form = form_class(request.POST if request.method == "POST" else None)
+    refusal = None
     if request.method == "POST":
+        if form.is_valid() and not signed_in:  # a new account: limited per client network
+            refusal = ratelimits.attempt(request, "sign_up")
+            if refusal is not None:
+                form.refuse(refusal)
         if form.is_valid():
             data = form.cleaned_data
             listing = {name: data[name] for name in ("enterprise_name", "council", "summary")}
@@ -154,20 +205,27 @@ def list_your_enterprise(request):
             enterprise = _same_request_again(request, form)
             if enterprise is not None:
                 return redirect(task_list_path(enterprise))
-    return render(request, "accounts/list_your_enterprise.html", {"form": form, "signed_in": signed_in})
+    response = render(request, "accounts/list_your_enterprise.html", {"form": form, "signed_in": signed_in})
+    return too_many_attempts(response, refusal)
 
 
 def _same_request_again(request, form):
     """The form was sent twice (a double click): the first made the account and listing, so sign in and go there.
 
-    Only with the account's own password, through the usual sign-in checks (and lockout).
+    Only with the account's own password, through the usual sign-in checks (lockout, the network's rate limit), and
+    never for a person with two-factor sign-in on, who signs in on the sign-in page with their code.
     """
     email, password = normalise_email(request.POST.get("email")), request.POST.get("password", "")
     name, council = form.cleaned_data.get("enterprise_name"), form.cleaned_data.get("council")
     if not (email and password and name and council) or sign_in_refused(email):
         return None
+    if ratelimits.refusal(request, "sign_in") is not None:
+        return None
     user = authenticate(request, email=email, password=password)
     if user is None:
+        ratelimits.record(request, "sign_in")
+        return None
+    if two_factor.is_on(user):
         return None
     enterprise = user.enterprises.filter(status=Enterprise.Status.DRAFT, name__iexact=name.strip(), council=council)
     enterprise = enterprise.order_by("-created_at").first()
@@ -229,11 +287,16 @@ def accept_invitation_page(request, token):
         situation = "create_account"
         form = AcceptInvitationForm(request.POST if request.method == "POST" else None, invitation=invitation)
 
-    error = ""
+    error, too_many = "", None
+    if request.method == "POST" and situation == "create_account" and form.is_valid():
+        too_many = ratelimits.attempt(request, "invitation")  # a new account: limited per client network
+        if too_many is not None:
+            form.refuse(too_many)
     if request.method == "POST" and situation in {"confirm", "create_account"}:
         try:
             if situation == "confirm":
                 user = accept_invitation(invitation=invitation, user=user)
+                two_factor.forget_state(request)  # now perhaps council staff: whether they need two-factor changes
             elif form.is_valid():
                 user = accept_invitation(
                     invitation=invitation, name=form.cleaned_data["name"], password=form.cleaned_data["password"]
@@ -249,7 +312,7 @@ def accept_invitation_page(request, token):
             messages.success(request, _welcome(invitation))
             return redirect(landing_page(user))
 
-    return render(
+    response = render(
         request,
         "accounts/accept_invitation.html",
         {
@@ -260,6 +323,7 @@ def accept_invitation_page(request, token):
             "sign_in_url": f"{reverse('sign_in')}?{urlencode({'next': request.path})}",
         },
     )
+    return too_many_attempts(response, too_many)
 
 
 def _welcome(invitation: Invitation) -> str:

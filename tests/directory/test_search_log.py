@@ -1,5 +1,7 @@
 """What people searched for is kept for the council's reports, without anything that could identify them."""
 
+import datetime
+
 import pytest
 
 from directory.models import SearchRecord
@@ -56,3 +58,24 @@ def test_an_invalid_search_and_the_empty_search_page_are_not_recorded(client, a_
 )
 def test_words_that_could_identify_someone_are_taken_out(typed, kept):
     assert scrub_words(typed) == kept
+
+
+def test_search_records_older_than_the_retention_period_are_deleted(db, settings):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from referrals.retention import months_before
+    from tests.factories import days_ago
+
+    settings.SEARCH_RECORD_RETENTION_MONTHS = 25
+    cutoff = months_before(days_ago(0), 25)
+    kept = SearchRecord.objects.create(searched_on=cutoff, result_count=1)
+    SearchRecord.objects.create(searched_on=cutoff - datetime.timedelta(days=1), result_count=2)
+    out = StringIO()
+
+    call_command("purge_search_records", stdout=out)
+    call_command("purge_search_records", stdout=StringIO())
+
+    assert list(SearchRecord.objects.all()) == [kept]
+    assert out.getvalue().startswith("Deleted 1 search record(s)")

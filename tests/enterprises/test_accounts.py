@@ -231,6 +231,19 @@ class TestLockout:
         assert not accounts.sign_in_refused("Jean@example.org", now=now + timezone.timedelta(minutes=13, seconds=1))
 
 
+    def test_attempts_are_forgotten_after_the_days_they_are_kept(self, client, jean, settings):
+        settings.SIGN_IN_ATTEMPTS_KEPT_DAYS = 30
+        old = accounts.record_attempt("someone@example.org", ip_address="192.0.2.1", succeeded=False)
+        SignInAttempt.objects.filter(pk=old.pk).update(at=timezone.now() - timezone.timedelta(days=31))
+        recent = accounts.record_attempt("someone@example.org", ip_address="192.0.2.1", succeeded=False)
+        SignInAttempt.objects.filter(pk=recent.pk).update(at=timezone.now() - timezone.timedelta(days=29))
+
+        sign_in(client, "jean@example.org")
+
+        assert set(SignInAttempt.objects.values_list("email", flat=True)) == {"someone@example.org", "jean@example.org"}
+        assert not SignInAttempt.objects.filter(pk=old.pk).exists()
+
+
 @pytest.mark.django_db
 class TestNextPage:
     def test_the_form_carries_a_safe_next_page(self, client):

@@ -312,6 +312,20 @@ class TestEditingADraft:
         draft.refresh_from_db()
         assert draft.contact_name == ""
 
+    @pytest.mark.parametrize("website", ["ftp://files.example.org", "javascript:alert(1)"])
+    def test_a_website_must_be_a_web_address(self, client, draft, provider, website):
+        response = signed_in(client, provider).post(f"/provider/listings/{draft.slug}/contact/", {"website": website})
+
+        assert "Enter a website address in the right format, like www.example.org" in response.content.decode()
+        draft.refresh_from_db()
+        assert draft.website == ""
+
+    def test_a_website_without_a_scheme_is_taken_as_https(self, client, draft, provider):
+        signed_in(client, provider).post(f"/provider/listings/{draft.slug}/contact/", {"website": "www.example.org"})
+
+        draft.refresh_from_db()
+        assert draft.website == "https://www.example.org"
+
     def test_adding_a_service_creates_it(self, client, draft, provider, day_clubs, carers):
         signed_in(client, provider)
         token = add_service_token(client, draft)

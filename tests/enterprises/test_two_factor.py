@@ -1,0 +1,462 @@
+"""Two-factor sign-in (TOTP) for council staff and superusers: the codes (RFC 6238's own test values), setting it up,
+signing in with and without the code, wrong and replayed codes, backup codes, the setting that requires it for
+staff, the Django admin, and providers, who are never asked."""
+
+import base64
+import re
+import time
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django.utils import timezone
+
+from enterprises import two_factor
+from enterprises.models import BackupCode, Enterprise, SignInAttempt, StaffMembership, TwoFactorDevice
+from tests.factories import make_council, make_enterprise, make_user
+
+User = get_user_model()
+PASSWORD = "a long test password 1"
+LOCKED_OUT = "You have tried to sign in too many times"
+
+
+def html(response) -> str:
+    return response.content.decode()
+
+
+def signed_in_id(client) -> int | None:
+    value = client.session.get("_auth_user_id")
+    return int(value) if value else None
+
+
+def a_wrong_code(secret: str) -> str:
+    near = {two_factor.hotp(secret, two_factor.time_step() + offset) for offset in (-2, -1, 0, 1, 2)}
+    return next(code for code in ("000000", "111111", "222222") if code not in near)
+
+
+@pytest.fixture(autouse=True)
+def _quick_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.REQUIRE_TWO_FACTOR_FOR_STAFF = False
+
+
+@pytest.fixture
+def council(db):
+    return make_council()
+
+
+@pytest.fixture
+def staff(council):
+    user = make_user("priya@council.example", password=PASSWORD)
+    StaffMembership.objects.create(user=user, council=council)
+    return user
+
+
+@pytest.fixture
+def provider(council):
+    user = make_user("jean@lunchclub.example", password=PASSWORD)
+    make_enterprise("Malvern Lunch Club", council=council).members.add(user)
+    return user
+
+
+def turned_on(user) -> tuple[str, list[str]]:
+    """Two-factor on for `user`, as the set-up page would leave it; the secret and the backup codes."""
+    secret = two_factor.new_secret()
+    step_before = two_factor.time_step() - 5  # so that the codes of now are still unused
+    codes = two_factor.turn_on(user, secret, two_factor.hotp(secret, two_factor.time_step()))
+    TwoFactorDevice.objects.filter(user=user).update(last_used_step=step_before)
+    return secret, codes
+
+
+@pytest.fixture
+def staff_with_two_factor(staff):
+    secret, codes = turned_on(staff)
+    return staff, secret, codes
+
+
+def sign_in(client, email, password=PASSWORD, **extra):
+    return client.post("/sign-in/", {"email": email, "password": password, **extra})
+
+
+def enter_code(client, code):
+    return client.post("/sign-in/code/", {"code": code})
+
+
+# The codes -----------------------------------------------------------------------------------------------------------
+
+
+class TestTheCodes:
+    SECRET = base64.b32encode(b"12345678901234567890").decode()  # RFC 6238, appendix B (SHA-1)
+
+    @pytest.mark.parametrize(("at", "code"), [
+        (59, "287082"), (1111111109, "081804"), (1111111111, "050471"), (1234567890, "005924"),
+        (2000000000, "279037"), (20000000000, "353130"),
+    ])
+    def test_they_match_the_rfc_6238_test_values(self, at, code):
+        # The RFC gives 8 digits; 6 digits are the same number's last six.
+        assert two_factor.totp(self.SECRET, at=at) == code
+
+    def test_a_code_is_accepted_one_step_either_side_and_no_further(self):
+        at = 1111111111
+        step = two_factor.time_step(at)
+        for offset, accepted in [(-2, False), (-1, True), (0, True), (1, True), (2, False)]:
+            code = two_factor.hotp(self.SECRET, step + offset)
+            assert (two_factor.matching_step(self.SECRET, code, at=at) == step + offset) is accepted
+
+    def test_a_code_for_a_step_already_used_is_refused(self):
+        at = 1111111111
+        step = two_factor.time_step(at)
+
+        assert two_factor.matching_step(self.SECRET, two_factor.hotp(self.SECRET, step), after_step=step, at=at) is None
+
+    def test_secrets_are_160_random_bits_and_the_app_gets_them_in_the_standard_address(self):
+        secret = two_factor.new_secret()
+
+        assert len(base64.b32decode(secret)) == 20 and secret != two_factor.new_secret()
+        uri = two_factor.provisioning_uri(secret, "priya@council.example")
+        assert uri.startswith("otpauth://totp/Find%20community%20support%3Apriya%40council.example?secret=")
+        assert "issuer=Find%20community%20support" in uri and "digits=6" in uri and "period=30" in uri
+
+
+# Setting it up --------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+class TestSettingItUp:
+    def test_staff_see_it_is_off_and_can_set_it_up(self, client, staff):
+        client.force_login(staff)
+
+        page = html(client.get("/account/two-factor/"))
+
+        assert "Off" in page and 'href="/account/two-factor/set-up/"' in page
+
+    def test_the_set_up_page_shows_a_qr_code_and_the_key_to_type(self, client, staff):
+        client.force_login(staff)
+
+        page = html(client.get("/account/two-factor/set-up/"))
+
+        secret = client.session[two_factor.SET_UP_SECRET_KEY]
+        assert '<svg role="img" aria-label="QR code for your authenticator app' in page
+        assert two_factor.grouped(secret) in page
+        assert 'autocomplete="one-time-code"' in page and 'inputmode="numeric"' in page
+        assert not TwoFactorDevice.objects.exists()  # not on until a code confirms it
+
+    def test_a_wrong_code_leaves_it_off_and_says_so(self, client, staff):
+        client.force_login(staff)
+        client.get("/account/two-factor/set-up/")
+        secret = client.session[two_factor.SET_UP_SECRET_KEY]
+
+        response = client.post("/account/two-factor/set-up/", {"code": a_wrong_code(secret)})
+
+        assert response.status_code == 200 and "The code is not right" in html(response)
+        assert 'href="#id_code"' in html(response)
+        assert not TwoFactorDevice.objects.exists()
+
+    def test_the_right_code_turns_it_on_and_shows_the_backup_codes_once(self, client, staff):
+        client.force_login(staff)
+        client.get("/account/two-factor/set-up/")
+        secret = client.session[two_factor.SET_UP_SECRET_KEY]
+
+        response = client.post("/account/two-factor/set-up/", {"code": two_factor.totp(secret)})
+
+        assert response.status_code == 302 and response.url == "/account/two-factor/backup-codes/"
+        device = TwoFactorDevice.objects.get(user=staff)
+        assert device.secret == secret
+        shown = re.findall(r"<li>([a-z0-9]{5}-[a-z0-9]{5})</li>", html(client.get(response.url)))
+        assert len(set(shown)) == 10
+        # Kept only as hashes: no code is in the database.
+        hashes = set(BackupCode.objects.filter(user=staff).values_list("code_hash", flat=True))
+        assert len(hashes) == 10 and not hashes & set(shown)
+        # Once only.
+        assert client.get("/account/two-factor/backup-codes/").url == "/account/two-factor/"
+
+    def test_providers_and_referrers_cannot_set_it_up(self, client, provider):
+        client.force_login(provider)
+
+        assert client.get("/account/two-factor/").status_code == 403
+        assert client.get("/account/two-factor/set-up/").status_code == 403
+
+    def test_people_not_signed_in_are_sent_to_sign_in(self, client, db):
+        assert client.get("/account/two-factor/set-up/").url.startswith("/sign-in/?next=")
+
+    def test_superusers_may_set_it_up(self, client, db):
+        admin = User.objects.create_superuser("root@council.example", "root@council.example", PASSWORD)
+        client.force_login(admin)
+
+        assert client.get("/account/two-factor/set-up/").status_code == 200
+
+
+# Signing in --------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+class TestSigningIn:
+    def test_the_password_alone_does_not_sign_in_it_asks_for_the_code(self, client, staff_with_two_factor):
+        staff, secret, _ = staff_with_two_factor
+
+        response = sign_in(client, staff.email)
+
+        assert response.status_code == 302 and response.url == "/sign-in/code/"
+        assert signed_in_id(client) is None
+        assert not SignInAttempt.objects.exists()  # not yet a success
+        page = html(client.get("/sign-in/code/"))
+        assert "<h1 class=\"govuk-heading-xl\">Enter your code</h1>" in page
+
+    def test_without_the_code_nothing_private_opens(self, client, staff_with_two_factor):
+        staff, _, _ = staff_with_two_factor
+        sign_in(client, staff.email)
+
+        assert client.get("/council/").url.startswith("/sign-in/")
+        assert client.get("/account/two-factor/").url.startswith("/sign-in/")
+
+    def test_the_right_code_signs_in_to_the_page_asked_for(self, client, staff_with_two_factor):
+        staff, secret, _ = staff_with_two_factor
+        sign_in(client, staff.email, next="/council/listings/")
+
+        response = enter_code(client, two_factor.totp(secret))
+
+        assert response.status_code == 302 and response.url == "/council/listings/"
+        assert signed_in_id(client) == staff.pk
+        assert client.get("/council/listings/").status_code == 200
+        assert SignInAttempt.objects.get().succeeded is True
+
+    def test_a_code_typed_with_spaces_works(self, client, staff_with_two_factor):
+        staff, secret, _ = staff_with_two_factor
+        sign_in(client, staff.email)
+        code = two_factor.totp(secret)
+
+        assert enter_code(client, f"{code[:3]} {code[3:]}").status_code == 302
+
+    def test_a_wrong_code_is_refused_and_is_a_failed_attempt(self, client, staff_with_two_factor):
+        staff, secret, _ = staff_with_two_factor
+        sign_in(client, staff.email)
+
+        response = enter_code(client, a_wrong_code(secret))
+
+        assert response.status_code == 200 and "The code is not right" in html(response)
+        assert signed_in_id(client) is None
+        assert SignInAttempt.objects.get().succeeded is False
+
+    def test_wrong_codes_count_toward_the_lockout_even_with_the_right_password_between(
+        self, client, staff_with_two_factor
+    ):
+        staff, secret, _ = staff_with_two_factor
+        for _ in range(5):
+            sign_in(client, staff.email)  # the right password each time: it does not start the count again
+            response = enter_code(client, a_wrong_code(secret))
+
+        assert LOCKED_OUT in html(response)
+        assert LOCKED_OUT in html(sign_in(client, staff.email))
+        assert LOCKED_OUT in html(enter_code(client, two_factor.totp(secret)))
+        assert signed_in_id(client) is None
+
+    def test_wrong_codes_count_toward_the_network_rate_limit(self, client, staff_with_two_factor, settings):
+        settings.RATE_LIMITS = {**settings.RATE_LIMITS, "sign_in": (2, 15)}
+        staff, secret, _ = staff_with_two_factor
+        sign_in(client, staff.email)
+        for _ in range(2):
+            enter_code(client, a_wrong_code(secret))
+
+        response = enter_code(client, two_factor.totp(secret))
+
+        assert response.status_code == 429
+        assert "Too many attempts from your network. Try again in 15 minutes" in html(response)
+        assert signed_in_id(client) is None
+
+    def test_a_code_works_once(self, client, staff_with_two_factor):
+        staff, secret, _ = staff_with_two_factor
+        code = two_factor.totp(secret)
+        sign_in(client, staff.email)
+        assert enter_code(client, code).status_code == 302
+
+        someone_else = Client()
+        sign_in(someone_else, staff.email)
+        response = enter_code(someone_else, code)
+
+        assert response.status_code == 200 and "The code is not right" in html(response)
+        assert signed_in_id(someone_else) is None
+
+    def test_a_backup_code_works_once(self, client, staff_with_two_factor):
+        staff, _, codes = staff_with_two_factor
+        sign_in(client, staff.email)
+        assert enter_code(client, codes[0].upper().replace("-", " ")).status_code == 302
+        client.post("/sign-out/")
+
+        sign_in(client, staff.email)
+        response = enter_code(client, codes[0])
+
+        assert "The code is not right" in html(response) and signed_in_id(client) is None
+        assert enter_code(client, codes[1]).status_code == 302
+        assert two_factor.backup_codes_left(staff) == 8
+
+    def test_the_code_page_waits_a_few_minutes_only(self, client, staff_with_two_factor):
+        staff, secret, _ = staff_with_two_factor
+        sign_in(client, staff.email)
+        session = client.session
+        session[two_factor.PENDING_KEY] = {**session[two_factor.PENDING_KEY], "at": time.time() - 5 * 60 - 1}
+        session.save()
+
+        response = enter_code(client, two_factor.totp(secret))
+
+        assert response.status_code == 302 and response.url == "/sign-in/"
+        assert signed_in_id(client) is None
+
+    def test_the_code_page_without_a_password_first_goes_to_sign_in(self, client, db):
+        assert client.get("/sign-in/code/").url == "/sign-in/"
+
+    def test_a_session_that_skipped_the_code_is_signed_out(self, client, staff_with_two_factor):
+        staff, _, _ = staff_with_two_factor
+        client.force_login(staff)  # as a session made some other way would be
+
+        response = client.get("/council/")
+
+        assert response.status_code == 302 and response.url == "/sign-in/?next=%2Fcouncil%2F"
+        assert signed_in_id(client) is None
+
+    def test_list_your_enterprise_sent_twice_does_not_sign_them_in(self, client, staff_with_two_factor, council):
+        staff, _, _ = staff_with_two_factor
+        make_enterprise("Malvern Lunch Club", status=Enterprise.Status.DRAFT, council=council).members.add(staff)
+        form = {"name": "Priya", "email": staff.email, "password": PASSWORD, "password_confirm": PASSWORD,
+                "enterprise_name": "Malvern Lunch Club", "council": council.pk, "summary": "A lunch club."}
+
+        response = client.post("/list-your-enterprise/", form)
+
+        assert response.status_code == 200 and signed_in_id(client) is None
+
+
+# Turning it off, new backup codes -------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+class TestTurningItOff:
+    def signed_in(self, client, staff, secret):
+        sign_in(client, staff.email)
+        enter_code(client, two_factor.totp(secret))
+        TwoFactorDevice.objects.update(last_used_step=two_factor.time_step() - 5)  # the codes of now, unused again
+
+    def test_it_takes_a_code(self, client, staff_with_two_factor):
+        staff, secret, _ = staff_with_two_factor
+        self.signed_in(client, staff, secret)
+
+        refused = client.post("/account/two-factor/turn-off/", {"code": a_wrong_code(secret)})
+        assert refused.status_code == 200 and TwoFactorDevice.objects.exists()
+
+        assert client.post("/account/two-factor/turn-off/", {"code": two_factor.totp(secret)}).status_code == 302
+        assert not TwoFactorDevice.objects.exists() and not BackupCode.objects.exists()
+
+    def test_new_backup_codes_replace_the_old_ones(self, client, staff_with_two_factor):
+        staff, secret, codes = staff_with_two_factor
+        self.signed_in(client, staff, secret)
+
+        response = client.post("/account/two-factor/new-backup-codes/", {"code": two_factor.totp(secret)})
+
+        assert response.url == "/account/two-factor/backup-codes/"
+        assert client.get(response.url).status_code == 200
+        assert not BackupCode.objects.filter(code_hash=two_factor._backup_hash(codes[2])).exists()
+
+    def test_it_cannot_be_turned_off_when_required(self, client, staff_with_two_factor, settings):
+        settings.REQUIRE_TWO_FACTOR_FOR_STAFF = True
+        staff, secret, _ = staff_with_two_factor
+        self.signed_in(client, staff, secret)
+
+        assert client.get("/account/two-factor/turn-off/").status_code == 403
+        assert 'href="/account/two-factor/turn-off/"' not in html(client.get("/account/two-factor/"))
+
+
+# Required for staff ----------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+class TestRequiredForStaff:
+    @pytest.fixture(autouse=True)
+    def _required(self, settings):
+        settings.REQUIRE_TWO_FACTOR_FOR_STAFF = True
+
+    def test_staff_without_it_go_to_set_up_after_the_password(self, client, staff):
+        response = sign_in(client, staff.email, next="/council/listings/")
+
+        assert response.url == "/account/two-factor/set-up/?next=%2Fcouncil%2Flistings%2F"
+        page = html(client.get(response.url))
+        assert "Council staff must sign in with a password and a code" in page
+
+    def test_before_anything_else(self, client, staff):
+        sign_in(client, staff.email)
+
+        for path in ["/council/", "/council/reports/", "/", "/account/two-factor/"]:
+            response = client.get(path)
+            assert response.status_code == 302, path
+            assert response.url.startswith("/account/two-factor/set-up/?next="), path
+        assert client.post("/sign-out/").status_code == 302  # they may still sign out
+
+    def test_after_setting_it_up_they_go_on_to_the_page_they_asked_for(self, client, staff):
+        sign_in(client, staff.email, next="/council/listings/")
+        client.get("/account/two-factor/set-up/?next=/council/listings/")
+        secret = client.session[two_factor.SET_UP_SECRET_KEY]
+
+        response = client.post("/account/two-factor/set-up/",
+                               {"code": two_factor.totp(secret), "next": "/council/listings/"})
+
+        assert response.url == "/account/two-factor/backup-codes/?next=%2Fcouncil%2Flistings%2F"
+        assert 'href="/council/listings/"' in html(client.get(response.url))
+        assert client.get("/council/listings/").status_code == 200
+
+    def test_an_existing_session_of_staff_without_it_goes_to_set_up(self, client, staff, settings):
+        settings.REQUIRE_TWO_FACTOR_FOR_STAFF = False
+        client.force_login(staff)
+        assert client.get("/council/").status_code == 200
+        settings.REQUIRE_TWO_FACTOR_FOR_STAFF = True
+
+        assert client.get("/council/").url.startswith("/account/two-factor/set-up/")
+
+    def test_a_provider_is_never_asked(self, client, provider):
+        response = sign_in(client, provider.email)
+
+        assert response.url == "/provider/"
+        assert client.get("/provider/").status_code == 200
+        assert not TwoFactorDevice.objects.exists()
+
+    def test_staff_who_have_it_sign_in_with_the_code(self, client, staff_with_two_factor):
+        staff, secret, _ = staff_with_two_factor
+        assert sign_in(client, staff.email).url == "/sign-in/code/"
+        assert enter_code(client, two_factor.totp(secret)).url == "/council/"
+        assert client.get("/council/").status_code == 200
+
+    def test_someone_who_joins_the_staff_by_invitation_sets_it_up_first(self, client, council, staff):
+        from enterprises.models import Invitation
+
+        invitation = Invitation.objects.create(
+            email="nia@council.example", role=Invitation.Role.STAFF, council=council, token="a-token",
+            invited_by=staff, expires_at=timezone.now() + timezone.timedelta(days=14),
+        )
+        client.post(f"/invitations/{invitation.token}/",
+                    {"name": "Nia", "password": PASSWORD, "password_confirm": PASSWORD})
+
+        assert client.get("/council/").url.startswith("/account/two-factor/set-up/")
+
+
+# The Django admin ------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+class TestTheAdmin:
+    def test_its_sign_in_page_is_ours(self, client):
+        response = client.get("/admin/login/?next=/admin/enterprises/")
+
+        assert response.status_code == 302 and response.url == "/sign-in/?next=%2Fadmin%2Fenterprises%2F"
+
+    def test_posting_to_its_sign_in_page_signs_nobody_in(self, client, db):
+        User.objects.create_superuser("root@council.example", "root@council.example", PASSWORD)
+
+        response = client.post("/admin/login/", {"username": "root@council.example", "password": PASSWORD})
+
+        assert response.status_code == 302 and signed_in_id(client) is None
+
+    def test_a_superuser_with_two_factor_reaches_the_admin_only_with_the_code(self, client, db):
+        admin = User.objects.create_superuser("root@council.example", "root@council.example", PASSWORD)
+        secret, _ = turned_on(admin)
+        assert client.get("/admin/").url == "/admin/login/?next=/admin/"
+
+        assert sign_in(client, admin.email, next="/admin/").url == "/sign-in/code/"
+        assert client.get("/admin/").status_code == 302
+        assert enter_code(client, two_factor.totp(secret)).url == "/admin/"
+        assert client.get("/admin/").status_code == 200
