@@ -5,7 +5,7 @@ from datetime import date, datetime, time
 from io import StringIO
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import timezone
 
@@ -220,3 +220,9 @@ def test_two_schedulers_running_at_once_remind_once(people, mailoutbox):
     assert sum(counts) == 3
     assert len(mailoutbox) == 3
     assert ReferralEvent.objects.filter(action=ReferralEvent.Action.REMINDED).count() == 3
+
+
+@pytest.mark.parametrize("command", ["send_referral_reminders", "send_listing_reminders"])
+def test_a_date_that_is_not_a_date_is_refused_with_a_clear_message(db, command):
+    with pytest.raises(CommandError, match="--date must be a date like 2026-03-03, not '31/12/2026'"):
+        call_command(command, date="31/12/2026")
