@@ -65,7 +65,11 @@ def test_every_page_carries_the_security_headers(client, path):
     assert response.headers["Cross-Origin-Opener-Policy"] == "same-origin"
 
 
-def test_static_files_carry_them_too(client):
+def test_static_files_carry_them_too(client, settings):
+    # Whitenoise serves from the static folders themselves, as in development, so no collectstatic is needed first.
+    settings.WHITENOISE_USE_FINDERS = True
+    settings.WHITENOISE_AUTOREFRESH = True
+
     response = client.get("/static/favicon.svg")
 
     assert response.status_code == 200
