@@ -18,29 +18,57 @@ ACTION_TIMEOUT_MS = 15_000
 expect.set_options(timeout=ACTION_TIMEOUT_MS)
 
 
-@pytest.fixture
-def transactional_db(django_db_setup, django_db_blocker):
-    """pytest-django's `transactional_db` (which `live_server` asks for), emptying the tables with DELETE.
-
-    Django empties them with one TRUNCATE, which on the embedded PostgreSQL takes about 0.7 s whatever the tables
-    hold; deleting the few rows a test made takes milliseconds. Django's foreign keys on PostgreSQL are
-    DEFERRABLE INITIALLY DEFERRED, so inside one transaction the order of the deletes does not matter. Content
-    types and permissions, which migrations create, stay.
-    """
+def empty_the_tables() -> None:
+    """Delete every row the tests made. Django empties the tables with one TRUNCATE, which on the embedded PostgreSQL
+    takes about 0.7 s whatever the tables hold; deleting the few rows a test made takes milliseconds. Django's foreign
+    keys on PostgreSQL are DEFERRABLE INITIALLY DEFERRED, so inside one transaction the order of the deletes does not
+    matter. Content types and permissions, which migrations create, stay."""
     from django.db import connection, transaction
 
+    kept = {"django_content_type", "auth_permission"}
+    tables = [
+        table
+        for table in connection.introspection.django_table_names(only_existing=True, include_views=False)
+        if table not in kept
+    ]
+    with transaction.atomic(), connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")
+    connection.close()  # as Django's TransactionTestCase does: an open one would stop the test database's removal
+
+
+@pytest.fixture
+def transactional_db(django_db_setup, django_db_blocker):
+    """pytest-django's `transactional_db` (which `live_server` asks for), emptying the tables with DELETE."""
     with django_db_blocker.unblock():
         yield
-        kept = {"django_content_type", "auth_permission"}
-        tables = [
-            table
-            for table in connection.introspection.django_table_names(only_existing=True, include_views=False)
-            if table not in kept
-        ]
-        with transaction.atomic(), connection.cursor() as cursor:
-            for table in tables:
-                cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")
-        connection.close()  # as Django's TransactionTestCase does: an open one would stop the test database's removal
+        empty_the_tables()
+
+
+def data_built_once(build):
+    """The two fixtures of a module whose tests share one set of data: `world`, which calls `build()` once in one
+    commit (instead of a hundred) and deletes the data after the module's last test, and a `transactional_db` (which
+    `live_server` asks for) that keeps the data from one test to the next.
+
+    In the module: `world, transactional_db = data_built_once(build_something)`.
+    """
+    from django.db import transaction
+
+    @pytest.fixture(scope="module")
+    def world(django_db_setup, django_db_blocker):
+        with django_db_blocker.unblock():
+            try:
+                with transaction.atomic():
+                    built = build()
+                yield built
+            finally:
+                empty_the_tables()
+
+    @pytest.fixture
+    def transactional_db(world):
+        yield
+
+    return world, transactional_db
 
 
 @pytest.fixture(scope="package", autouse=True)

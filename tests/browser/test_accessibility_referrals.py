@@ -20,7 +20,6 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Page, expect
@@ -28,6 +27,7 @@ from playwright.sync_api import Page, expect
 from enterprises.models import Enterprise, Organisation, Service, StaffMembership
 from referrals import lifecycle
 from referrals.models import Referral
+from tests.browser.conftest import data_built_once
 from tests.browser.test_accessibility import WIDTHS, go
 from tests.browser.test_accessibility_signed_in import (
     AccountPage,
@@ -126,34 +126,7 @@ def build_referrals() -> Referrals:
     return Referrals(ruth, colin, jean, priya, day_club, sent, late, accepted, started, ended, declined, withdrawn)
 
 
-def empty_the_tables() -> None:
-    """As the browser tests' `transactional_db` does after each test: DELETE is much quicker than TRUNCATE here."""
-    kept = {"django_content_type", "auth_permission"}
-    tables = [table for table in connection.introspection.django_table_names(only_existing=True, include_views=False)
-              if table not in kept]
-    with transaction.atomic(), connection.cursor() as cursor:
-        for table in tables:
-            cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")
-    connection.close()
-
-
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker) -> Referrals:
-    """The referrals and the people, built once for all the pages here, and deleted when they are done."""
-    with django_db_blocker.unblock():
-        try:
-            with transaction.atomic():  # one commit instead of a hundred
-                built = build_referrals()
-            yield built
-        finally:
-            empty_the_tables()
-
-
-@pytest.fixture
-def transactional_db(world):
-    """Replaces the browser tests' `transactional_db` (which `live_server` asks for) in this module, so that the
-    data stays from one page to the next: `world` deletes it after the last one."""
-    yield
+world, transactional_db = data_built_once(build_referrals)
 
 
 # Given: the pages, each opened in the states it is checked in -------------------------------------------------------

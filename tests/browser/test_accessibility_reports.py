@@ -11,11 +11,10 @@ deleted when its last page is checked: the pages only read it.
 """
 
 import pytest
-from django.db import transaction
 from playwright.sync_api import Page, expect
 
+from tests.browser.conftest import data_built_once
 from tests.browser.test_accessibility import WIDTHS, go
-from tests.browser.test_accessibility_referrals import empty_the_tables
 from tests.browser.test_accessibility_signed_in import (
     AccountPage,
     given_a_person_on,
@@ -28,23 +27,7 @@ from tests.browser.test_reports_journey import Reports, build_reports
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker) -> Reports:
-    """The council's data and its people, built once for all the pages here, and deleted when they are done."""
-    with django_db_blocker.unblock():
-        try:
-            with transaction.atomic():  # one commit instead of a hundred
-                built = build_reports()
-            yield built
-        finally:
-            empty_the_tables()
-
-
-@pytest.fixture
-def transactional_db(world):
-    """Replaces the browser tests' `transactional_db` (which `live_server` asks for) in this module, so that the
-    data stays from one page to the next: `world` deletes it after the last one."""
-    yield
+world, transactional_db = data_built_once(build_reports)
 
 
 # Given: the pages, each opened in the states it is checked in -------------------------------------------------------

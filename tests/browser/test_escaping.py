@@ -25,7 +25,6 @@ from dataclasses import dataclass
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import transaction
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
@@ -34,8 +33,8 @@ from enterprises.models import CostType, Delivery, Enterprise, Organisation, Rev
 from enterprises.revisions import save_enterprise_details, save_service
 from referrals import lifecycle
 from referrals.models import Referral
+from tests.browser.conftest import data_built_once
 from tests.browser.test_accessibility import go
-from tests.browser.test_accessibility_referrals import empty_the_tables
 from tests.factories import (
     make_area,
     make_category,
@@ -137,21 +136,7 @@ def build_world() -> World:
     return World(provider, staff, referrer, enterprise, service, draft, revision, referral, declined)
 
 
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker) -> World:
-    with django_db_blocker.unblock():
-        try:
-            with transaction.atomic():
-                built = build_world()
-            yield built
-        finally:
-            empty_the_tables()
-
-
-@pytest.fixture
-def transactional_db(world):
-    """The data stays from one test to the next: `world` deletes it after the last one."""
-    yield
+world, transactional_db = data_built_once(build_world)
 
 
 # When: each page is opened, watched for dialogs and for the browser's complaints -----------------------------------

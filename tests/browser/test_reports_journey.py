@@ -43,14 +43,13 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import transaction
 from django.utils import timezone
 from playwright.sync_api import Locator, Page, expect
 
 from directory.models import SearchRecord
 from enterprises.models import Capacity, Delivery, Enterprise, Organisation, Service, StaffMembership
 from referrals.models import Referral
-from tests.browser.test_accessibility_referrals import empty_the_tables
+from tests.browser.conftest import data_built_once
 from tests.factories import (
     make_area,
     make_category,
@@ -156,23 +155,7 @@ def build_reports() -> Reports:
     return Reports(priya, jean, council, day_club)
 
 
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker) -> Reports:
-    """The council's data and its people, built once for the journeys here, and deleted when they are done."""
-    with django_db_blocker.unblock():
-        try:
-            with transaction.atomic():  # one commit instead of a hundred
-                built = build_reports()
-            yield built
-        finally:
-            empty_the_tables()
-
-
-@pytest.fixture
-def transactional_db(world):
-    """Replaces the browser tests' `transactional_db` (which `live_server` asks for) in this module, so that the
-    data stays from one journey to the next: `world` deletes it after the last one."""
-    yield
+world, transactional_db = data_built_once(build_reports)
 
 
 def given_staff_signed_in(new_signed_in_context, world: Reports, javascript: bool) -> Page:
