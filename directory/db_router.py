@@ -32,8 +32,9 @@ from django.db import connections
 PRIMARY = "default"
 
 # Whatever the page, these always read the primary: the session and the signed-in user (Django's session and auth
-# apps), content types and the admin's log, and referrals (personal data, never on a public page anyway).
-PRIMARY_ONLY_APPS = frozenset({"sessions", "auth", "contenttypes", "admin", "referrals"})
+# apps), content types and the admin's log, referrals (personal data, never on a public page anyway), and the shared
+# cache's table (`django_cache`), which is written on the primary and must be read back from it at once.
+PRIMARY_ONLY_APPS = frozenset({"sessions", "auth", "contenttypes", "admin", "referrals", "django_cache"})
 
 # The public read-only pages, by URL name (directory/urls.py, directory/urls_api.py). The shortlist pages are not
 # here: they read and rewrite the session's list against what is published, which must be the primary's view.

@@ -168,6 +168,8 @@ class RequestLogMiddleware:
             }
             if getattr(request, "database_error", None):
                 line["database_error"] = request.database_error
+            if getattr(request, "page_cache", None):
+                line["page_cache"] = request.page_cache  # "hit" or "miss" (directory/page_cache.py)
             if counter is not None:
                 line["queries"] = counter.count
             request_log.info(json.dumps(line), extra={"json_line": True})

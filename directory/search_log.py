@@ -15,15 +15,19 @@ def scrub_words(text: str) -> str:
     return " ".join(_IDENTIFYING.sub(" ", text or "").lower().split())[:100]
 
 
-def record_search(service_filter, *, result_count: int) -> None:
-    """Record a valid search from the first page of results (turning a page is not another search)."""
+def search_record_fields(service_filter, *, result_count: int) -> dict:
+    """What to record of a valid search (for the first page of results: turning a page is not another search)."""
     data = service_filter.form.cleaned_data
     place = service_filter.place
-    SearchRecord.objects.create(
-        area_id=place.area_id if place else None,
-        postcode_district=place.postcode.split(" ")[0] if place else "",
-        words=scrub_words(data.get("q", "")),
-        category_slugs=list(data.get("category") or []),
-        client_group_slugs=list(data.get("client_group") or []),
-        result_count=result_count,
-    )
+    return {
+        "area_id": place.area_id if place else None,
+        "postcode_district": place.postcode.split(" ")[0] if place else "",
+        "words": scrub_words(data.get("q", "")),
+        "category_slugs": list(data.get("category") or []),
+        "client_group_slugs": list(data.get("client_group") or []),
+        "result_count": result_count,
+    }
+
+
+def record_search(fields: dict) -> None:
+    SearchRecord.objects.create(**fields)

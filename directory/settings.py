@@ -110,6 +110,21 @@ for _number, _url in enumerate(env_list("DATABASE_REPLICA_URL", []), start=1):
     DATABASE_REPLICAS.append(_alias)
 DATABASE_ROUTERS = ["directory.db_router.ReplicaRouter"] if DATABASE_REPLICAS else []
 
+# The shared cache (directory/page_cache.py): a table in the primary database, so every app server shares it with no
+# other service to run, and a cache entry is written in the same transaction as the change that makes it stale.
+# `migrate` creates the table (directory/migrations/0002). docs/scaling.md, section 3, says when to move to Redis.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "directory_cache",
+        "TIMEOUT": 300,
+        "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 20_000), "CULL_FREQUENCY": 4},
+    }
+}
+# How long the public pages' content is kept for visitors who are not signed in (0 turns the page cache off). A
+# change to a listing replaces it at once; this is the backstop for anything that changes without a save.
+PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 300)
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 LANGUAGE_CODE = "en-gb"

@@ -2,12 +2,15 @@ from django.conf import settings
 from django.contrib import messages
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
+from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from directory.filters import ServiceFilter
 from directory.paging import page_links, page_of
-from directory.search_log import record_search
+from directory.page_cache import Content, page_response, public_page
+from directory.search_log import record_search, search_record_fields
 from directory.shortlist import add_to_shortlist, keep_only_in_shortlist, remove_from_shortlist, shortlisted_ids
 from enterprises.models import Category, Enterprise, Service
 
@@ -20,39 +23,60 @@ RESULT_FIELDS = [
 
 
 def public_services():
-    return Service.objects.published().select_related("enterprise")
+    # The full-text document is for searching only; it is as long as the service's text and nothing shows it.
+    return Service.objects.published().select_related("enterprise").defer("search_vector")
 
 
 @require_GET
 def home(request):
-    return render(
-        request,
-        "directory/home.html",
-        {"filter": ServiceFilter(queryset=Service.objects.none()), "categories": Category.objects.all()},
+    return page_response(request, public_page(request, "home", lambda: _home_content(request)))
+
+
+def _home_content(request) -> Content:
+    context = {"filter": ServiceFilter(queryset=Service.objects.none()), "categories": Category.objects.all()}
+    return Content(
+        title="Find care and support near you",
+        html=render_to_string("directory/_home_content.html", context, request),
     )
 
 
 @require_GET
 def search(request):
+    page = public_page(request, "search", lambda: _search_content(request))
+    if page.search_record is not None:
+        record_search(page.search_record)
+    return page_response(request, page)
+
+
+def _search_content(request) -> Content:
     service_filter = ServiceFilter(request.GET, queryset=public_services())
     page = None
+    search_record = None
     if service_filter.is_valid():
         results = service_filter.qs.only(*RESULT_FIELDS).prefetch_related("categories")
         page = page_of(results, request.GET.get("page"), settings.RESULTS_PER_PAGE)
         if request.GET and "page" not in request.GET:
-            record_search(service_filter, result_count=page.paginator.count)
-    return render(
-        request,
-        "directory/search.html",
-        {
-            "filter": service_filter,
-            "form": service_filter.form,
-            "page": page,
-            "page_links": page_links(page) if page is not None else [],
-            "shortlist": set(shortlisted_ids(request.session)),
-            "wider_distance": _wider_distance(service_filter),
-        },
+            search_record = search_record_fields(service_filter, result_count=page.paginator.count)
+    context = {
+        "filter": service_filter,
+        "form": service_filter.form,
+        "page": page,
+        "page_links": page_links(page) if page is not None else [],
+        "wider_distance": _wider_distance(service_filter),
+    }
+    return Content(
+        title=_results_title(service_filter, page),
+        html=render_to_string("directory/_search_content.html", context, request),
+        search_record=search_record,
     )
+
+
+def _results_title(service_filter, page) -> str:
+    error = "Error: " if service_filter.form.errors else ""
+    if page is None:
+        return f"{error}Search"
+    count = page.paginator.count
+    return f"{error}{count} service{pluralize(count)} found" if count else f"{error}No services found"
 
 
 def _wider_distance(service_filter):
@@ -65,37 +89,41 @@ def _wider_distance(service_filter):
 
 @require_GET
 def service_detail(request, pk):
+    page = public_page(request, "service", lambda: _service_content(request, pk), back_to_search=True)
+    return page_response(request, page)
+
+
+def _service_content(request, pk) -> Content:
     service = get_object_or_404(
         public_services().prefetch_related("categories", "client_groups", "coverage_areas", "enterprise__checks"),
         pk=pk,
     )
-    others = public_services().filter(enterprise=service.enterprise).exclude(pk=service.pk)
-    return render(
-        request,
-        "directory/service.html",
-        {"service": service, "other_services": others, "shortlist": set(shortlisted_ids(request.session))},
-    )
+    # What is published is decided by the enterprise, so every other service of this one is published too.
+    others = Service.objects.filter(enterprise_id=service.enterprise_id).exclude(pk=service.pk).only("name")
+    context = {"service": service, "other_services": others}
+    return Content(title=service.name, html=render_to_string("directory/_service_content.html", context, request))
 
 
 @require_GET
 def enterprise_detail(request, slug):
+    return page_response(request, public_page(request, "enterprise", lambda: _enterprise_content(request, slug)))
+
+
+def _enterprise_content(request, slug) -> Content:
     enterprise = get_object_or_404(
         Enterprise.objects.published().prefetch_related(
             "checks", Prefetch("services", queryset=Service.objects.prefetch_related("categories"))
         ),
         slug=slug,
     )
-    return render(
-        request,
-        "directory/enterprise.html",
-        {"enterprise": enterprise, "shortlist": set(shortlisted_ids(request.session))},
-    )
+    html = render_to_string("directory/_enterprise_content.html", {"enterprise": enterprise}, request)
+    return Content(title=enterprise.name, html=html)
 
 
 def _shortlisted_services(request):
     """The shortlist's services still listed in public, forgetting any that have been unpublished since."""
     ids = shortlisted_ids(request.session)
-    found = public_services().prefetch_related("categories").in_bulk(ids)
+    found = public_services().in_bulk(ids)
     if len(found) < len(ids):
         keep_only_in_shortlist(request.session, found.keys())
     return [found[pk] for pk in ids if pk in found]

@@ -33,6 +33,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
+from directory.page_cache import catalogue_changed
 from enterprises.models import (
     Area,
     Capacity,
@@ -1689,6 +1690,7 @@ def seed_demo() -> DemoResult:
         model.objects.filter(service_id__in=service_ids).delete()
     _write_through_rows(_through_rows([(s.pk, d) for s, d in pairs], categories, client_groups))
     Service.objects.filter(pk__in=service_ids).refresh_search_vectors()
+    catalogue_changed()  # bulk writes send no signals
 
     return DemoResult(
         council=council,
@@ -1971,6 +1973,7 @@ def _seed_scale(target: int, batch_size: int, seed: int | None, on_batch) -> Sca
         enterprises_added += len(enterprises)
         if on_batch:
             on_batch(before + added, target)
+    catalogue_changed()  # bulk writes send no signals
 
     return ScaleResult(council, before, added, enterprises_added, time.monotonic() - started)
 

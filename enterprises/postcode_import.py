@@ -22,6 +22,7 @@ from pathlib import Path
 
 from django.db import connection, transaction
 
+from directory.page_cache import catalogue_changed
 from enterprises.models import Postcode
 from enterprises.postcodes import normalise_postcode
 
@@ -160,6 +161,8 @@ def import_rows(rows: Iterable[tuple[str, int, int]], area: str = "") -> AreaImp
         )
         changed = cursor.rowcount
         cursor.execute(f"TRUNCATE {STAGING_TABLE}")
+        if changed:
+            catalogue_changed()  # a search for a postcode that was unknown finds it now
     return AreaImport(area=area, postcodes=count, changed=changed)
 
 

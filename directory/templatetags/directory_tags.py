@@ -1,4 +1,5 @@
 from django import template
+from django.utils.safestring import mark_safe
 
 from enterprises.formatting import govuk_time
 
@@ -15,3 +16,12 @@ def as_strings(value) -> set[str]:
         return {""}
     values = value if isinstance(value, (list, tuple, set)) else [value]
     return {"" if item is None else str(item) for item in values}
+
+
+@register.simple_tag
+def csrf_slot():
+    """Where the CSRF token's hidden input goes in content that may be cached for many visitors: each request puts its
+    own there (directory/page_cache.py, fill_visitor_slots)."""
+    from directory.page_cache import CSRF_SLOT
+
+    return mark_safe(CSRF_SLOT)

@@ -1,0 +1,146 @@
+"""The main content of the public pages, kept in the shared cache for visitors who are not signed in.
+
+The home page, the search results, and the service and provider pages are the same for every visitor who is not
+signed in, apart from their shortlist (which services are on it, and how many), their CSRF token and any message
+for them. Each such page is rendered once, layout and all, with a marked slot for each of those (below), and kept in
+the shared cache (settings.CACHES); each request fills the slots for its visitor. So a repeated search costs one
+cache read instead of its SQL and its templates.
+
+- Key: the release (`release()`), the page, its full path with the query string, and today's date (what is
+  published, how old a capacity status looks and the daily turn-taking of ties all change with the date). The entry holds the catalogue version it was
+  rendered at, read in the same query, and counts only while that is still the version.
+- Catalogue version: replaced (by the time) whenever anything a public page shows is saved or deleted: a listing, a
+  service, a check, a type of support, a client group, an area (enterprises/signals.py). So a listing suspended or
+  a capacity status confirmed shows on the very next page. Code that changes those rows without saving them
+  (`QuerySet.update`, `bulk_create`) calls `catalogue_changed()` itself.
+- Expiry: settings.PUBLIC_PAGE_CACHE_SECONDS (300; 0 turns the cache off), a backstop only.
+- Signed-in people are never served from the cache: their pages carry "Refer someone" links and their own
+  navigation, and providers and staff must see their own changes. Their content is rendered by the same templates.
+
+Slots in a page's HTML (HTML comments, which escaped text typed by anyone can never contain):
+- `<!--shortlist PK-->ADD<!--or-->REMOVE<!--/shortlist-->`: the "Add to shortlist" and "Remove from shortlist"
+  forms of service PK, of which `fill_visitor_slots` keeps the one that fits the visitor's shortlist;
+- `<!--csrf-->`: where the CSRF token's hidden input goes (the templates' `{% csrf_slot %}`);
+- `<!--shortlist-count-->` and `<!--messages-->`: in the layout (base.html, when `page_slots` is set).
+"""
+
+import functools
+import hashlib
+import re
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from django.conf import settings
+from django.contrib.messages import get_messages
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from directory.shortlist import shortlisted_ids
+
+VERSION_KEY = "public-pages:catalogue-version"
+CSRF_SLOT = "<!--csrf-->"
+SHORTLIST_COUNT_SLOT = "<!--shortlist-count-->"
+MESSAGES_SLOT = "<!--messages-->"
+_SHORTLIST_SLOT = re.compile(r"<!--shortlist (\d+)-->(.*?)<!--or-->(.*?)<!--/shortlist-->", re.DOTALL)
+
+
+@dataclass
+class Content:
+    """What a public page's view renders: its title, its main content, and, for the first page of a search, the
+    fields of the anonymous SearchRecord to write for it (written on every search, from the cache or not)."""
+
+    title: str
+    html: str
+    search_record: dict | None = None
+
+
+def catalogue_changed() -> None:
+    """Make every cached public page out of date. Called now, so the transaction making the change sees it (the
+    database cache writes in that transaction), and again after it commits, so that a page rendered from the old
+    rows while it was open is not kept under the new version."""
+    _new_version()
+    transaction.on_commit(_new_version)
+
+
+def _new_version() -> int:
+    version = time.time_ns()
+    cache.set(VERSION_KEY, version, None)
+    return version
+
+
+@functools.cache
+def release() -> str:
+    """This release's templates and static files, as a short hash: a page cached by the previous release (its HTML,
+    its hashed CSS and JavaScript names) is never served by this one, and servers mid-way through a rolling upgrade
+    each keep their own."""
+    digest = hashlib.sha256()
+    for folder in (Path(settings.BASE_DIR) / "templates",):
+        for path in sorted(folder.rglob("*.html")):
+            digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
+    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    if manifest.exists():
+        digest.update(manifest.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def _key(page: str, request) -> str:
+    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
+    return f"public-pages:{release()}:{page}:{timezone.localdate().isoformat()}:{path}"
+
+
+def public_content(request, page: str, render: Callable[[], Content]) -> Content:
+    """The page's content for this request: from the cache for a visitor who is not signed in, when it is there;
+    otherwise rendered (and kept for the next such visitor). Its slots are not yet filled."""
+    seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
+    if not seconds or request.user.is_authenticated:
+        return render()
+    key = _key(page, request)
+    found = cache.get_many([VERSION_KEY, key])  # one query: the version, and the content with its version
+    version = found.get(VERSION_KEY) or _new_version()
+    cached_version, cached = found.get(key, (None, None))
+    request.page_cache = "hit" if cached_version == version else "miss"  # for the request log
+    if cached_version == version:
+        return cached
+    content = render()
+    cache.set(key, (version, content), seconds)
+    return content
+
+
+def public_page(request, page: str, content: Callable[[], Content], **context) -> Content:
+    """The whole public page (the site's layout around the page's content) for this request, from the cache or
+    rendered; its slots not yet filled (`page_response`)."""
+
+    def render() -> Content:
+        main = content()
+        layout = {"title": main.title, "content": mark_safe(main.html), "page_slots": True, **context}  # noqa: S308
+        return Content(main.title, render_to_string("directory/public_page.html", layout, request), main.search_record)
+
+    return public_content(request, page, render)
+
+
+def page_response(request, page: Content) -> HttpResponse:
+    return HttpResponse(fill_visitor_slots(page.html, request))
+
+
+def fill_visitor_slots(html: str, request) -> str:
+    """The page's HTML for this visitor: the shortlist buttons that fit their shortlist and its count, their CSRF
+    token, and any message for them ("… is on your shortlist")."""
+    shortlist = set(shortlisted_ids(request.session))
+    html = _SHORTLIST_SLOT.sub(lambda match: match[3] if int(match[1]) in shortlist else match[2], html)
+    html = html.replace(SHORTLIST_COUNT_SLOT, f" ({len(shortlist)})", 1)
+    if CSRF_SLOT in html:
+        token = format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request))
+        html = html.replace(CSRF_SLOT, token)
+    if MESSAGES_SLOT in html:
+        messages = get_messages(request)
+        shown = render_to_string("components/messages.html", {"messages": messages}) if messages else ""
+        html = html.replace(MESSAGES_SLOT, shown, 1)
+    return html
