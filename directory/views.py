@@ -131,7 +131,15 @@ def _shortlisted_services(request):
 
 @require_GET
 def shortlist(request):
-    return render(request, "directory/shortlist.html", {"services": _shortlisted_services(request)})
+    # The same shortlist gives the same page, so a person coming back to theirs is served it from the cache.
+    ids = ",".join(str(pk) for pk in shortlisted_ids(request.session))
+    page = public_page(request, f"shortlist:{ids}", lambda: _shortlist_content(request))
+    return page_response(request, page)
+
+
+def _shortlist_content(request) -> Content:
+    context = {"services": _shortlisted_services(request)}
+    return Content(title="Your shortlist", html=render_to_string("directory/_shortlist_content.html", context, request))
 
 
 @require_GET

@@ -122,6 +122,28 @@ class TestEachVisitorGetsTheirOwnButtons:
         assert "is on your shortlist" not in again and "Your shortlist (1)" in again
         assert "is on your shortlist" not in strangers and "Your shortlist (0)" in strangers
 
+    def test_the_shortlist_page_is_shared_only_by_visitors_with_the_same_shortlist(self, club):
+        keeper, stranger = Client(), Client()
+        keeper.post(f"/shortlist/add/{club.pk}/")
+        keeper.get("/shortlist/")
+
+        keepers_sql, keepers = statements(keeper, "/shortlist/")
+        strangers = stranger.get("/shortlist/").content.decode()
+
+        assert not read_services(keepers_sql)
+        assert "Thursday day club" in keepers.content.decode()
+        assert "Thursday day club" not in strangers and "Your shortlist is empty" in strangers
+
+    def test_a_shortlisted_service_that_is_unpublished_leaves_the_cached_shortlist(self, club):
+        keeper = Client()
+        keeper.post(f"/shortlist/add/{club.pk}/")
+        assert "Thursday day club" in keeper.get("/shortlist/").content.decode()
+
+        club.enterprise.status = Enterprise.Status.SUSPENDED
+        club.enterprise.save()
+
+        assert "Thursday day club" not in keeper.get("/shortlist/").content.decode()
+
     def test_text_typed_by_a_provider_cannot_pose_as_a_slot(self, client, home_postcode, postcode_miles_east):
         make_service(
             "Club <!--csrf--> <!--shortlist 1-->x<!--or-->y<!--/shortlist-->",
@@ -215,22 +237,25 @@ class TestWhoIsServedFromTheCache:
         assert not any('"directory_cache"' in sql for sql in sqls)
 
 
-def test_the_release_changes_when_a_template_or_the_static_files_change(tmp_path, settings):
-    templates, static = tmp_path / "templates", tmp_path / "static"
-    templates.mkdir()
-    static.mkdir()
+def test_the_release_changes_when_a_template_the_code_or_the_static_files_change(tmp_path, settings):
+    templates, code, static = tmp_path / "templates", tmp_path / "directory", tmp_path / "static"
+    for folder in (templates, code, static):
+        folder.mkdir()
     (templates / "base.html").write_text("<title>One</title>")
+    (code / "views.py").write_text("def home(request): ...")
     settings.BASE_DIR, settings.STATIC_ROOT = tmp_path, static
+    releases = []
     try:
-        release.cache_clear()
-        first = release()
-        (templates / "base.html").write_text("<title>Two</title>")
-        release.cache_clear()
-        second = release()
-        (static / "staticfiles.json").write_text('{"paths": {"app.css": "app.1a2b.css"}}')
-        release.cache_clear()
-        third = release()
+        for change in [
+            lambda: None,
+            lambda: (templates / "base.html").write_text("<title>Two</title>"),
+            lambda: (code / "views.py").write_text("def home(request): return None"),
+            lambda: (static / "staticfiles.json").write_text('{"paths": {"app.css": "app.1a2b.css"}}'),
+        ]:
+            change()
+            release.cache_clear()
+            releases.append(release())
     finally:
         release.cache_clear()
 
-    assert len({first, second, third}) == 3
+    assert len(set(releases)) == 4
