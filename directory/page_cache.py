@@ -1,22 +1,22 @@
-"""The main content of the public pages, kept in the shared cache for visitors who are not signed in.
+"""The public pages, kept whole in the shared cache for visitors who are not signed in (ADR 0008).
 
 The home page, the search results, and the service and provider pages are the same for every visitor who is not
 signed in, apart from their shortlist (which services are on it, and how many), their CSRF token and any message
-for them; the shortlist page is the same for everyone with the same shortlist. Each such page is rendered once, layout and all, with a marked slot for each of those (below), and kept in
-the shared cache (settings.CACHES); each request fills the slots for its visitor. So a repeated search costs one
-cache read instead of its SQL and its templates.
+for them; the shortlist page is the same for everyone with the same shortlist. Each such page is rendered once,
+layout and all, with a marked slot for each of those (below), and kept in the shared cache (settings.CACHES); each
+request fills the slots for its visitor. So a repeated search costs one cache read instead of its SQL and templates.
 
 - Key: the release (`release()`), the page (with the shortlist's services, for the shortlist page), its full path
-  with the query string, and today's date (what is
-  published, how old a capacity status looks and the daily turn-taking of ties all change with the date). The entry holds the catalogue version it was
-  rendered at, read in the same query, and counts only while that is still the version.
+  with the query string, and today's date (what is published, how old a capacity status looks and the daily
+  turn-taking of ties all change with the date). The entry holds the catalogue version it was rendered at, read in
+  the same query, and counts only while that is still the version.
 - Catalogue version: replaced (by the time) whenever anything a public page shows is saved or deleted: a listing, a
   service, a check, a type of support, a client group, an area (enterprises/signals.py). So a listing suspended or
   a capacity status confirmed shows on the very next page. Code that changes those rows without saving them
-  (`QuerySet.update`, `bulk_create`) calls `catalogue_changed()` itself.
+  (`QuerySet.update`, `bulk_create`, raw SQL) calls `catalogue_changed()` itself.
 - Expiry: settings.PUBLIC_PAGE_CACHE_SECONDS (300; 0 turns the cache off), a backstop only.
 - Signed-in people are never served from the cache: their pages carry "Refer someone" links and their own
-  navigation, and providers and staff must see their own changes. Their content is rendered by the same templates.
+  navigation, and providers and staff must see their own changes. Their pages are rendered by the same code.
 
 Slots in a page's HTML (HTML comments, which escaped text typed by anyone can never contain):
 - `<!--shortlist PK-->ADD<!--or-->REMOVE<!--/shortlist-->`: the "Add to shortlist" and "Remove from shortlist"
@@ -28,8 +28,8 @@ Slots in a page's HTML (HTML comments, which escaped text typed by anyone can ne
 import functools
 import hashlib
 import pickle
-import zlib
 import time
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -55,8 +55,8 @@ MESSAGES_SLOT = "<!--messages-->"
 
 @dataclass
 class Content:
-    """What a public page's view renders: its title, its main content, and, for the first page of a search, the
-    fields of the anonymous SearchRecord to write for it (written on every search, from the cache or not)."""
+    """A public page's title, its HTML (the main content, or the whole page around it), and, for the first page of a
+    search, the fields of the anonymous SearchRecord to write for it (written on every search, cached or not)."""
 
     title: str
     html: str
@@ -77,6 +77,9 @@ def _new_version() -> int:
     return version
 
 
+_RELEASE_FILES = [("templates", "*.html"), ("directory", "*.py"), ("enterprises", "*.py"), ("referrals", "*.py")]
+
+
 @functools.cache
 def release() -> str:
     """This release's code, templates and static files, as a short hash: a page cached by the previous release (its
@@ -84,7 +87,7 @@ def release() -> str:
     mid-way through a rolling upgrade each keep their own."""
     digest = hashlib.sha256()
     base = Path(settings.BASE_DIR)
-    for folder, pattern in [("templates", "*.html"), ("directory", "*.py"), ("enterprises", "*.py"), ("referrals", "*.py")]:
+    for folder, pattern in _RELEASE_FILES:
         for path in sorted((base / folder).rglob(pattern)):
             digest.update(str(path.relative_to(base)).encode() + b"\0" + path.read_bytes())
     manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
