@@ -101,35 +101,30 @@ def _key(page: str, request) -> str:
     return f"public-pages:{release()}:{timezone.localdate().isoformat()}:{path}"
 
 
-def public_content(request, page: str, render: Callable[[], Content]) -> Content:
-    """The page's content for this request: from the cache for a visitor who is not signed in, when it is there;
-    otherwise rendered (and kept for the next such visitor). Its slots are not yet filled."""
-    seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
-    if not seconds or request.user.is_authenticated:
-        return render()
-    key = _key(page, request)
-    found = cache.get_many([VERSION_KEY, key])  # one query: the version, and the content with its version
-    version = found.get(VERSION_KEY) or _new_version()
-    cached_version, packed = found.get(key, (None, None))
-    request.page_cache = "hit" if cached_version == version else "miss"  # for the request log
-    if cached_version == version:
-        return pickle.loads(zlib.decompress(packed))
-    content = render()
-    # Compressed, a results page is a sixth of its size: less to store, send and decode on every read.
-    cache.set(key, (version, zlib.compress(pickle.dumps(content), 1)), seconds)
-    return content
-
-
 def public_page(request, page: str, content: Callable[[], Content], **context) -> Content:
-    """The whole public page (the site's layout around the page's content) for this request, from the cache or
-    rendered; its slots not yet filled (`page_response`)."""
+    """The whole public page (the site's layout around the page's content) for this request: from the cache for a
+    visitor who is not signed in, when it is there; otherwise rendered (and kept for the next such visitor). Its
+    slots are not yet filled (`page_response`)."""
 
     def render() -> Content:
         main = content()
         layout = {"title": main.title, "content": mark_safe(main.html), "page_slots": True, **context}  # noqa: S308
         return Content(main.title, render_to_string("directory/public_page.html", layout, request), main.search_record)
 
-    return public_content(request, page, render)
+    seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
+    if not seconds or request.user.is_authenticated:
+        return render()
+    key = _key(page, request)
+    found = cache.get_many([VERSION_KEY, key])  # one query: the version, and the page with its version
+    version = found.get(VERSION_KEY) or _new_version()
+    cached_version, packed = found.get(key, (None, None))
+    request.page_cache = "hit" if cached_version == version else "miss"  # for the request log
+    if cached_version == version:
+        return pickle.loads(zlib.decompress(packed))
+    rendered = render()
+    # Compressed, a results page is a sixth of its size: less to store, send and decode on every read.
+    cache.set(key, (version, zlib.compress(pickle.dumps(rendered), 1)), seconds)
+    return rendered
 
 
 def page_response(request, page: Content) -> HttpResponse:

@@ -57,26 +57,28 @@ def _search_content(request) -> Content:
         page = page_of(results, request.GET.get("page"), settings.RESULTS_PER_PAGE)
         if request.GET and "page" not in request.GET:
             search_record = search_record_fields(service_filter, result_count=page.paginator.count)
+    heading = _results_heading(page)
     context = {
         "filter": service_filter,
         "form": service_filter.form,
         "page": page,
+        "heading": heading,
         "page_links": page_links(page) if page is not None else [],
         "wider_distance": _wider_distance(service_filter),
     }
     return Content(
-        title=_results_title(service_filter, page),
+        title=f"Error: {heading}" if service_filter.form.errors else heading,
         html=render_to_string("directory/_search_content.html", context, request),
         search_record=search_record,
     )
 
 
-def _results_title(service_filter, page) -> str:
-    error = "Error: " if service_filter.form.errors else ""
+def _results_heading(page) -> str:
+    """The results page's h1 (before "near WR1 2EY") and its title: how many were found."""
     if page is None:
-        return f"{error}Search"
+        return "Search"
     count = page.paginator.count
-    return f"{error}{count} service{pluralize(count)} found" if count else f"{error}No services found"
+    return f"{count} service{pluralize(count)} found" if count else "No services found"
 
 
 def _wider_distance(service_filter):

@@ -1,6 +1,7 @@
 from django import template
 from django.utils.safestring import mark_safe
 
+from directory.page_cache import CSRF_SLOT
 from enterprises.formatting import govuk_time
 
 register = template.Library()
@@ -22,6 +23,4 @@ def as_strings(value) -> set[str]:
 def csrf_slot():
     """Where the CSRF token's hidden input goes in content that may be cached for many visitors: each request puts its
     own there (directory/page_cache.py, fill_visitor_slots)."""
-    from directory.page_cache import CSRF_SLOT
-
     return mark_safe(CSRF_SLOT)
