@@ -14,12 +14,12 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import data_built_once
-from tests.browser.test_accessibility import WIDTHS, go
+from tests.browser.test_accessibility import go
 from tests.browser.test_accessibility_signed_in import (
     AccountPage,
     given_a_person_on,
     press,
-    problems_with,
+    problems_in_every_state,
     then_it_shows_an_error,
 )
 from tests.browser.test_reports_journey import Reports, build_reports
@@ -104,11 +104,6 @@ def test_a_reports_or_open_data_page_has_no_wcag_violations_one_h1_and_a_title(
 ):
     page = given_a_person_on(account_page, world, new_context, new_signed_in_context)
 
-    problems = []
-    for state, open_it in account_page.states.items():
-        for width_name, width in WIDTHS.items():
-            page.set_viewport_size(width)
-            open_it(page, world)
-            problems += problems_with(page, f"{account_page.name}, {state}, {width_name}")
+    problems = problems_in_every_state(page, account_page, world)
 
     assert not problems, "\n\n".join(problems)

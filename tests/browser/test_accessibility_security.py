@@ -18,13 +18,13 @@ from playwright.sync_api import Page, expect
 
 from enterprises import two_factor
 from enterprises.models import RateLimitHit, StaffMembership, TwoFactorDevice
-from tests.browser.test_accessibility import WIDTHS, go
+from tests.browser.test_accessibility import go
 from tests.browser.test_accessibility_signed_in import (
     AccountPage,
     given_a_person_on,
     opened,
     press,
-    problems_with,
+    problems_in_every_state,
     then_it_shows_an_error,
 )
 from tests.factories import make_council
@@ -156,11 +156,6 @@ def test_a_security_page_has_no_wcag_violations_one_h1_and_a_title(
         people = build_people(make_person)
     page = given_a_person_on(account_page, people, new_context, new_signed_in_context)
 
-    problems = []
-    for state, open_it in account_page.states.items():
-        for width_name, width in WIDTHS.items():
-            page.set_viewport_size(width)
-            open_it(page, people)
-            problems += problems_with(page, f"{account_page.name}, {state}, {width_name}")
+    problems = problems_in_every_state(page, account_page, people)
 
     assert not problems, "\n\n".join(problems)

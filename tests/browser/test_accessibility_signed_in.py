@@ -417,6 +417,17 @@ def problems_with(page: Page, name: str) -> list[str]:
     return [f"{name}: {problem}" for problem in problems]
 
 
+def problems_in_every_state(page: Page, account_page: AccountPage, world) -> list[str]:
+    """Each state of the page at each width, checked: what was wrong, named by page, state and width."""
+    problems = []
+    for state, open_it in account_page.states.items():
+        for width_name, width in WIDTHS.items():
+            page.set_viewport_size(width)
+            open_it(page, world)
+            problems += problems_with(page, f"{account_page.name}, {state}, {width_name}")
+    return problems
+
+
 @pytest.mark.parametrize("account_page", PAGES, ids=str)
 def test_a_page_for_providers_and_staff_has_no_wcag_violations_one_h1_and_a_title(
     new_context, new_signed_in_context, make_person, account_page
@@ -425,11 +436,6 @@ def test_a_page_for_providers_and_staff_has_no_wcag_violations_one_h1_and_a_titl
         world = build_listings(make_person)
     page = given_a_person_on(account_page, world, new_context, new_signed_in_context)
 
-    problems = []
-    for state, open_it in account_page.states.items():
-        for width_name, width in WIDTHS.items():
-            page.set_viewport_size(width)
-            open_it(page, world)
-            problems += problems_with(page, f"{account_page.name}, {state}, {width_name}")
+    problems = problems_in_every_state(page, account_page, world)
 
     assert not problems, "\n\n".join(problems)
