@@ -1,7 +1,8 @@
 """Who may do what. Every query for private data starts from the user's own scope, so a missing filter cannot leak.
 
 Roles: a provider is a member of one or more enterprises; a referrer is a member of an organisation; council staff
-belong to one council; a superuser uses the Django admin. A person may hold several roles.
+belong to one council; a superuser uses the Django admin. A person may be a provider as well as a referrer or council
+staff, but never council staff and a referrer at once (docs/adr/0009-who-joins-a-referrer-team.md).
 """
 
 from functools import wraps
@@ -9,7 +10,7 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 
-from enterprises.models import Council, Enterprise
+from enterprises.models import Council, Enterprise, Organisation, StaffMembership
 
 
 def staff_council(user) -> Council | None:
@@ -23,8 +24,16 @@ def is_provider(user) -> bool:
     return user.is_authenticated and user.enterprises.exists()
 
 
+def referrer_organisations(user):
+    """The referrer teams this person refers for. None for council staff: invitations keep the two roles apart, and
+    this keeps an account that somehow holds both from reaching a team's referrals."""
+    if not user.is_authenticated or StaffMembership.objects.filter(user=user).exists():
+        return Organisation.objects.none()
+    return user.organisations.all()
+
+
 def is_referrer(user) -> bool:
-    return user.is_authenticated and user.organisations.exists()
+    return referrer_organisations(user).exists()
 
 
 def provider_enterprises(user):

@@ -259,6 +259,7 @@ def invitation_is_usable(invitation: Invitation, *, now: datetime | None = None)
 
 
 def organisation_named(council: Council, name: str) -> Organisation:
+    """The council's referrer team of this name (any case, any spacing), or a new one."""
     name = " ".join(name.split())
     organisation = Organisation.objects.filter(council=council, name__iexact=name).first()
     if organisation is None:
@@ -266,16 +267,47 @@ def organisation_named(council: Council, name: str) -> Organisation:
     return organisation
 
 
-@transaction.atomic
-def invite(*, council: Council, by, email: str, role: str, organisation_name: str = "") -> Invitation:
-    """Invite a colleague (council staff) or a referrer into `council`, and email them a single-use link."""
-    if role not in Invitation.Role.values:
-        raise InvitationError(f"Unknown role: {role}")
-    organisation = None
-    if role == Invitation.Role.REFERRER:
-        if not organisation_name.strip():
-            raise InvitationError("Enter the name of the referrer’s organisation or team")
-        organisation = organisation_named(council, organisation_name)
+# Who may add a person to a referrer team (docs/adr/0009-who-joins-a-referrer-team.md).
+
+TEAM_HAS_MEMBERS_MESSAGE = (
+    "{team} already has members. Ask one of them to invite their colleague: people join a team only when someone in "
+    "it invites them"
+)
+STAFF_NOT_REFERRER_MESSAGE = (
+    "Council staff cannot also be referrers, so this invitation cannot be added to your account. "
+    "Ask for the invitation to be sent to a different email address."
+)
+REFERRER_NOT_STAFF_MESSAGE = (
+    "Your account refers people to services, and a referrer cannot also be council staff. "
+    "Ask for the invitation to be sent to a different email address."
+)
+
+
+def may_add_to_team(organisation: Organisation, *, by) -> bool:
+    """A member of the team may add a colleague. Council staff may only start a team: invite the first member of one
+    that has none yet. Nobody else may."""
+    if by is None:
+        return False
+    if organisation.members.filter(pk=by.pk).exists():
+        return True
+    membership = StaffMembership.objects.filter(user=by).first()
+    return (
+        membership is not None
+        and membership.council_id == organisation.council_id
+        and not organisation.members.exists()
+    )
+
+
+def existing_team_refusal(council: Council, team_name: str) -> str:
+    """Why council staff cannot invite a referrer into the team of this name, or "" when they can."""
+    team_name = " ".join(team_name.split())
+    team = Organisation.objects.filter(council=council, name__iexact=team_name).first()
+    if team is not None and team.members.exists():
+        return TEAM_HAS_MEMBERS_MESSAGE.format(team=team.name)
+    return ""
+
+
+def _send_invitation(*, council: Council, by, email: str, role: str, organisation=None) -> Invitation:
     now = timezone.now()
     invitation = Invitation.objects.create(
         email=normalise_email(email),
@@ -301,18 +333,56 @@ def invite(*, council: Council, by, email: str, role: str, organisation_name: st
     return invitation
 
 
+@transaction.atomic
+def invite(*, council: Council, by, email: str, role: str, organisation_name: str = "") -> Invitation:
+    """Council staff invite a colleague, or the first member of a new referrer team, and email them a single-use
+    link. Raises InvitationError for a team that already has members: its members invite their colleagues."""
+    if role not in Invitation.Role.values:
+        raise InvitationError(f"Unknown role: {role}")
+    organisation = None
+    if role == Invitation.Role.REFERRER:
+        if not organisation_name.strip():
+            raise InvitationError("Enter the name of the referrer’s organisation or team")
+        organisation = organisation_named(council, organisation_name)
+        Organisation.objects.select_for_update().get(pk=organisation.pk)
+        if not may_add_to_team(organisation, by=by):
+            raise InvitationError(TEAM_HAS_MEMBERS_MESSAGE.format(team=organisation.name))
+    return _send_invitation(council=council, by=by, email=email, role=role, organisation=organisation)
+
+
+@transaction.atomic
+def invite_to_team(*, organisation: Organisation, by, email: str) -> Invitation:
+    """A referrer invites a colleague into their own team."""
+    if not may_add_to_team(organisation, by=by):
+        raise InvitationError("You can invite people only to a team you belong to")
+    return _send_invitation(
+        council=organisation.council, by=by, email=email, role=Invitation.Role.REFERRER, organisation=organisation
+    )
+
+
 def _give_role(user, invitation: Invitation) -> None:
+    User.objects.select_for_update().get(pk=user.pk)  # one change of role at a time for an account
     if invitation.role == Invitation.Role.STAFF:
+        if user.organisations.exists():
+            raise InvitationError(REFERRER_NOT_STAFF_MESSAGE)
         membership = StaffMembership.objects.filter(user=user).first()
         if membership is None:
             StaffMembership.objects.create(user=user, council=invitation.council)
         elif membership.council_id != invitation.council_id:
             raise InvitationError(
-                f"Your account already belongs to the staff of {membership.council}. "
+                "Your account already belongs to the staff of another council. "
                 "A person can be on the staff of one council only."
             )
-    else:
-        invitation.organisation.members.add(user)
+        return
+    if StaffMembership.objects.filter(user=user).exists():
+        raise InvitationError(STAFF_NOT_REFERRER_MESSAGE)
+    team = Organisation.objects.select_for_update().get(pk=invitation.organisation_id)
+    if not may_add_to_team(team, by=invitation.invited_by):
+        raise InvitationError(
+            f"{team.name} has members now, and this invitation came from someone outside it. "
+            "Ask someone in the team to invite you."
+        )
+    team.members.add(user)
 
 
 @transaction.atomic

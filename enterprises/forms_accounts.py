@@ -15,11 +15,12 @@ from enterprises.accounts import (
     EMAIL_TAKEN_MESSAGE,
     LOCKED_OUT_MESSAGE,
     email_taken,
+    existing_team_refusal,
     normalise_email,
     sign_in_refused,
     validate_new_password,
 )
-from enterprises.models import Council, Invitation, Organisation, StaffMembership
+from enterprises.models import Council, Invitation, StaffMembership
 
 PASSWORD_TEMPLATE = "accounts/fields/password.html"
 EMAIL_FORMAT_MESSAGE = "Enter an email address in the correct format, like name@example.com"
@@ -228,7 +229,8 @@ class InvitationForm(GovukFormMixin, forms.Form):
         label="Referrer’s organisation or team",
         max_length=200,
         required=False,
-        help_text="Only for referrers. For example, “Worcestershire Adult Social Care – Wyre Forest team”.",
+        help_text="Only for referrers, to start a new team. For example, “Worcestershire Adult Social Care – Wyre "
+        "Forest team”. People join a team that already has members when someone in it invites them.",
     )
 
     def __init__(self, *args, council: Council, **kwargs):
@@ -243,15 +245,17 @@ class InvitationForm(GovukFormMixin, forms.Form):
             self.add_error("organisation", "Enter the name of the referrer’s organisation or team")
         if not email or not role:
             return self.cleaned_data
+        own_staff = StaffMembership.objects.filter(council=self.council, user__email__iexact=email).exists()
         if role == Invitation.Role.STAFF:
-            membership = StaffMembership.objects.filter(user__email__iexact=email).select_related("council").first()
-            if membership is not None:
-                where = "your council" if membership.council_id == self.council.pk else membership.council.name
-                self.add_error("email", f"{email} is already on the staff of {where}")
-        elif organisation and Organisation.objects.filter(
-            council=self.council, name__iexact=organisation, members__email__iexact=email
-        ).exists():
-            self.add_error("email", f"{email} is already a referrer in {organisation}")
+            # Staff of another council are not named here: that is for the person invited to find out.
+            if own_staff:
+                self.add_error("email", f"{email} is already on the staff of your council")
+        elif own_staff:
+            self.add_error("email", f"{email} is on your council’s staff. Council staff cannot also be referrers")
+        elif organisation:
+            refusal = existing_team_refusal(self.council, organisation)
+            if refusal:
+                self.add_error("organisation", refusal)
         return self.cleaned_data
 
 
@@ -302,3 +306,34 @@ class SetPasswordForm(AccountFormMixin, auth_forms.SetPasswordForm):
     def clean(self):  # the checks above put each message beside its own field
         return self.cleaned_data
 
+
+
+class TeamInvitationForm(GovukFormMixin, forms.Form):
+    """A referrer invites a colleague into one of their teams."""
+
+    email = email_field(
+        label="Your colleague’s email address",
+        required_message="Enter the email address of the colleague you are inviting",
+        autocomplete="off",
+        help_text="We will send the invitation to this address. It should be their work address.",
+    )
+    team = forms.ModelChoiceField(
+        label="Which team are you inviting them to?",
+        queryset=None,
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={"required": "Choose the team", "invalid_choice": "Choose one of your teams"},
+    )
+
+    def __init__(self, *args, teams, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams
+        if len(teams) == 1:
+            self.fields["team"].initial = teams[0].pk
+            self.fields["team"].widget = forms.HiddenInput()
+
+    def clean(self):
+        email, team = self.cleaned_data.get("email"), self.cleaned_data.get("team")
+        if email and team and team.members.filter(email__iexact=email).exists():
+            self.add_error("email", f"{email} is already in {team.name}")
+        return self.cleaned_data

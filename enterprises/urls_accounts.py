@@ -27,5 +27,6 @@ urlpatterns = [
     path("reset/<uidb64>/<token>/", accounts.password_reset_confirm, name="password_reset_confirm"),
     path("list-your-enterprise/", accounts.list_your_enterprise, name="list_your_enterprise"),
     path("invitations/new/", accounts.invite_someone, name="invite"),
+    path("invitations/team/", accounts.invite_colleague, name="invite_colleague"),
     path("invitations/<str:token>/", accounts.accept_invitation_page, name="accept_invitation"),
 ]

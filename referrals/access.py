@@ -6,7 +6,7 @@
 - Council staff of the receiving enterprise's council: references, services, dates and statuses only.
 """
 
-from enterprises.access import staff_council
+from enterprises.access import referrer_organisations, staff_council
 from referrals.models import AccessLog, Referral
 
 
@@ -14,7 +14,7 @@ def sent_referrals(user):
     """Referrals sent by this person's team."""
     if not user.is_authenticated:
         return Referral.objects.none()
-    return Referral.objects.filter(organisation__in=user.organisations.all()) | Referral.objects.filter(
+    return Referral.objects.filter(organisation__in=referrer_organisations(user)) | Referral.objects.filter(
         referring_enterprise__in=user.enterprises.all()
     )
 
@@ -42,15 +42,27 @@ def teams_to_refer_for(user) -> list:
     """
     if not user.is_authenticated:
         return []
-    return [*user.organisations.order_by("name"), *user.enterprises.published().order_by("name")]
+    return [*referrer_organisations(user).order_by("name"), *user.enterprises.published().order_by("name")]
 
 
 def may_refer(user) -> bool:
     """Referrers, and providers of a published listing (who refer people to each other). Hidden from the public."""
-    return user.is_authenticated and (user.organisations.exists() or user.enterprises.published().exists())
+    return user.is_authenticated and (
+        referrer_organisations(user).exists() or user.enterprises.published().exists()
+    )
 
 
 def record_access(referral: Referral, user) -> None:
     """Log that this person opened the referral's personal details (DESIGN.md principle 6)."""
     if not referral.personal_details_erased:
         AccessLog.objects.create(referral=referral, user=user)
+
+
+def record_list_access(referrals, user) -> None:
+    """Log that a list showed this person the name of each of these referrals' people: one row per person, in one
+    query whatever the page's length."""
+    AccessLog.objects.bulk_create(
+        AccessLog(referral=referral, user=user, seen_in=AccessLog.Where.LIST)
+        for referral in referrals
+        if not referral.personal_details_erased
+    )

@@ -223,11 +223,16 @@ class ReferralEvent(models.Model):
 
 
 class AccessLog(models.Model):
-    """Who opened which referral's personal details, and when."""
+    """Who saw which referral's personal details, and when: on the referral's own page, or its row in a list."""
+
+    class Where(models.TextChoices):
+        PAGE = "page", "The referral’s page"
+        LIST = "list", "A list of referrals"
 
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="access_log")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(default=timezone.now)
+    seen_in = models.CharField(max_length=4, choices=Where.choices, default=Where.PAGE)
 
     class Meta:
         ordering = ["-at", "-pk"]

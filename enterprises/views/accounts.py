@@ -8,6 +8,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -16,7 +18,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from enterprises import ratelimits, two_factor
-from enterprises.access import staff_required
+from enterprises.access import referrer_organisations, staff_required
 from enterprises.accounts import (
     EMAIL_TAKEN_MESSAGE,
     EmailTaken,
@@ -29,6 +31,7 @@ from enterprises.accounts import (
     email_taken,
     invitation_is_usable,
     invite,
+    invite_to_team,
     landing_page,
     normalise_email,
     sign_in_refused,
@@ -41,6 +44,7 @@ from enterprises.forms_accounts import (
     PasswordResetForm,
     SetPasswordForm,
     SignInForm,
+    TeamInvitationForm,
 )
 from enterprises.models import Enterprise, Invitation
 
@@ -243,16 +247,46 @@ def invite_someone(request):
     form = InvitationForm(request.POST if request.method == "POST" else None, council=request.council)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        invitation = invite(
-            council=request.council, by=request.user, email=data["email"], role=data["role"],
-            organisation_name=data["organisation"],
-        )
-        messages.success(request, f"Invitation sent to {invitation.email}")
-        return redirect("invite")
+        try:
+            invitation = invite(
+                council=request.council, by=request.user, email=data["email"], role=data["role"],
+                organisation_name=data["organisation"],
+            )
+        except InvitationError as refusal:  # the team gained a member since the form was checked
+            form.add_error("organisation", str(refusal))
+        else:
+            messages.success(request, f"Invitation sent to {invitation.email}")
+            return redirect("invite")
     return render(
         request,
         "accounts/invite.html",
         {"form": form, "council": request.council, "invitation_days": settings.INVITATION_VALID_DAYS},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def invite_colleague(request):
+    """A referrer invites a colleague into their team: the only way into a team that has members (ADR 9)."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    teams = referrer_organisations(request.user).select_related("council").order_by("name")
+    if not teams.exists():
+        raise PermissionDenied("Only referrers can invite colleagues to their team")
+    form = TeamInvitationForm(request.POST if request.method == "POST" else None, teams=teams)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation = invite_to_team(
+                organisation=form.cleaned_data["team"], by=request.user, email=form.cleaned_data["email"]
+            )
+        except InvitationError as refusal:
+            form.add_error("team", str(refusal))
+        else:
+            messages.success(request, f"Invitation sent to {invitation.email}")
+            return redirect("invite_colleague")
+    return render(
+        request,
+        "accounts/invite_colleague.html",
+        {"form": form, "teams": teams, "invitation_days": settings.INVITATION_VALID_DAYS},
     )
 
 

@@ -20,9 +20,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from directory.paging import page_links, page_of
+from enterprises.access import referrer_organisations
 from enterprises.listings import TransitionError
 from referrals import lifecycle
-from referrals.access import may_refer, record_access, sent_referrals
+from referrals.access import may_refer, record_access, record_list_access, sent_referrals
 from referrals.forms_following import NO_RESPONSE, STATUS_FILTERS, MessageForm, StatusFilterForm, WithdrawForm
 from referrals.models import Referral
 from referrals.reminders import no_response_cutoff, waiting_too_long
@@ -90,6 +91,7 @@ def my_referrals(request):
     )
     for referral in page.object_list:
         referral.waiting_too_long = waiting_too_long(referral, cutoff=cutoff)
+    record_list_access(page.object_list, request.user)
     return render(
         request,
         "referrals/mine.html",
@@ -98,6 +100,7 @@ def my_referrals(request):
             "status": status,
             "status_label": dict(STATUS_FILTERS)[status],
             "total": counts[""],
+            "in_a_team": referrer_organisations(request.user).exists(),
             "page": page,
             "page_links": page_links(page),
         },

@@ -325,6 +325,13 @@ PAGES = [
     AccountPage("withdraw a referral", "referrer",
                 opened(following("sent", "withdraw/"), showing="Why are you withdrawing it? (optional)")),
     AccountPage("withdraw a referral that cannot be withdrawn", "referrer", opened(following("started", "withdraw/"))),
+    AccountPage("invite a colleague to your team", "referrer",
+                opened(lambda w: "/invitations/team/", showing="Invite a colleague to your team"),
+                sent_with(lambda w: "/invitations/team/", {"Your colleague’s email address": "not an email"},
+                          "Send the invitation")),
+    AccountPage("invite a colleague, with two teams to choose from", "two_teams",
+                opened(lambda w: "/invitations/team/", showing="Which team are you inviting them to?"),
+                sent_with(lambda w: "/invitations/team/", {}, "Send the invitation")),
     # The council's figures
     AccountPage("council referrals", "staff", opened(lambda w: "/council/referrals/", showing="Not answered")),
 ]

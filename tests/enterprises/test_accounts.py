@@ -587,13 +587,22 @@ class TestInviting:
         assert invitation_link(mailoutbox[0]) == f"/invitations/{invitation.token}/"
         assert "Wyre Forest team" in mailoutbox[0].body and "Sam Staff" in mailoutbox[0].body
 
-    def test_an_existing_organisation_is_reused_whatever_the_case(self, client, staff, referrer):
+    def test_a_team_still_waiting_for_its_first_member_is_reused_whatever_the_case(self, client, staff, council):
+        Organisation.objects.create(council=council, name="Wyre Forest team")  # its first invitation expired
         client.force_login(staff)
 
         invite(client, organisation="wyre forest  TEAM")
 
         assert Invitation.objects.get().organisation.name == "Wyre Forest team"
         assert Organisation.objects.count() == 1
+
+    def test_a_team_with_members_is_not_joined_through_the_council(self, client, staff, referrer):
+        client.force_login(staff)
+
+        page = html(invite(client, organisation="wyre forest  TEAM"))
+
+        assert "Wyre Forest team already has members. Ask one of them to invite their colleague" in page
+        assert not Invitation.objects.exists()
 
     def test_a_referrer_needs_an_organisation(self, client, staff):
         client.force_login(staff)
@@ -612,13 +621,23 @@ class TestInviting:
         assert "Enter the email address of the person you are inviting" in page
         assert "Choose whether they will work for the council or refer people" in page
 
-    def test_someone_already_on_the_staff_is_not_invited_again(self, client, staff, other_staff):
+    def test_someone_already_on_the_staff_is_not_invited_again(self, client, staff, council):
+        colleague = make_user("colleague@council.example")
+        StaffMembership.objects.create(user=colleague, council=council)
         client.force_login(staff)
 
-        page = html(invite(client, email=other_staff.email, role="staff"))
+        page = html(invite(client, email=colleague.email, role="staff"))
 
-        assert f"{other_staff.email} is already on the staff of Herefordshire Council" in page
+        assert f"{colleague.email} is already on the staff of your council" in page
         assert not Invitation.objects.exists()
+
+    def test_the_form_does_not_say_which_other_council_someone_works_for(self, client, staff, other_staff):
+        client.force_login(staff)
+
+        response = invite(client, email=other_staff.email, role="staff")
+
+        assert response.status_code == 302  # the person invited finds out, when they try to accept
+        assert "Herefordshire" not in html(client.get(response.url))
 
     def test_staff_of_one_council_invite_people_into_their_own_council_only(
         self, client, staff, council, other_council, other_staff
@@ -740,7 +759,7 @@ class TestAcceptingAnInvitation:
 
         page = html(client.post(f"/invitations/{invitation.token}/"))
 
-        assert "already belongs to the staff of Herefordshire Council" in page
+        assert "already belongs to the staff of another council" in page
         other_staff.staff_membership.refresh_from_db()
         assert other_staff.staff_membership.council.name == "Herefordshire Council"
 

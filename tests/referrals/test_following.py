@@ -136,8 +136,21 @@ def test_the_list_shows_the_teams_referrals_with_the_person_service_date_and_sta
     assert "Waiting for an answer" in page
 
 
-def test_the_list_does_not_record_an_access(client, people, referral):
-    signed_in(client, people.ruth).get("/referrals/")
+def test_the_list_records_that_each_person_shown_was_seen(client, people, referral):
+    second = make_referral(service=people.sitting_service, referrer=people.colin, person_name="Albert Hughes")
+    erased = make_referral(service=people.day_club, referrer=people.ruth, person_name="",
+                           personal_details_erased_at=timezone.now())
+
+    page = text(signed_in(client, people.ruth).get("/referrals/"))
+
+    assert "Margaret Evans" in page and "Albert Hughes" in page and "Details erased" in page
+    assert sorted(AccessLog.objects.values_list("referral", "user", "seen_in")) == sorted([
+        (referral.pk, people.ruth.pk, "list"), (second.pk, people.ruth.pk, "list")])
+    assert not AccessLog.objects.filter(referral=erased).exists()  # nothing personal was left to see
+
+
+def test_a_list_of_people_the_filter_hides_records_nobody(client, people, referral):
+    signed_in(client, people.ruth).get("/referrals/?status=ended")
     assert not AccessLog.objects.exists()
 
 
