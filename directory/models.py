@@ -8,8 +8,9 @@ from enterprises.models import Area
 class SearchRecord(models.Model):
     """One search from the public search page, kept so councils can see what people look for and what they cannot
     find. Nothing personal: the first half of the postcode only (its district, like "WR1"), the locality it falls
-    in (and so its council), the words with anything that looks like a postcode, email address or phone number taken out, and no link to
-    a session, an account or an IP address."""
+    in (and so its council), single words that look like a need (directory/search_log.py takes out anything like a
+    name, phone number, email address, postcode or street), and no link to a session or an account. `visitor` is a
+    keyed code of the internet address that changes every month: the reports count different visitors with it."""
 
     searched_on = models.DateField(default=timezone.localdate, db_index=True)
     area = models.ForeignKey(Area, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
@@ -18,6 +19,7 @@ class SearchRecord(models.Model):
     category_slugs = ArrayField(models.CharField(max_length=100), default=list, blank=True)
     client_group_slugs = ArrayField(models.CharField(max_length=100), default=list, blank=True)
     result_count = models.PositiveIntegerField()
+    visitor = models.CharField(max_length=16, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["area", "searched_on"])]

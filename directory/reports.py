@@ -781,32 +781,51 @@ def searches(scope: Scope, filters: Filters) -> Section:
         empty="No searches with a postcode.",
     )
 
+    least = max(1, settings.SEARCH_WORDS_MIN_VISITORS)
+    nothing_sql, nothing_params = _sql(records.filter(result_count=0).values("words", "visitor", "searched_on"))
+    words = _fetch(
+        f"SELECT word, COUNT(*) FROM ({nothing_sql}) r CROSS JOIN LATERAL unnest(string_to_array(r.words, ' ')) AS word "
+        "WHERE word <> '' GROUP BY word "
+        "HAVING COUNT(DISTINCT NULLIF(r.visitor, '')) >= %s AND COUNT(DISTINCT r.searched_on) >= %s "
+        f"ORDER BY COUNT(*) DESC, word LIMIT {NOTHING_FOUND_ROWS}",
+        (*nothing_params, least, least),
+    )
     nothing = Table(
         "searches-found-nothing",
-        f"Searches that found nothing (the {NOTHING_FOUND_ROWS} commonest)",
-        ["Words searched for", "Types of support chosen", "Searches"],
-        [
-            Row(
-                row["words"] or "(no words)",
-                (", ".join(names.get(slug, slug) for slug in row["category_slugs"]) or "(any)", row["n"]),
-            )
-            for row in records.filter(result_count=0)
-            .values("words", "category_slugs")
-            .annotate(n=Count("pk"))
-            .order_by("-n", "words", "category_slugs")[:NOTHING_FOUND_ROWS]
-        ],
+        f"Words in searches that found nothing (the {NOTHING_FOUND_ROWS} commonest)",
+        ["Word searched for", "Searches"],
+        [Row(word, (count,)) for word, count in words],
         text_columns=(0,),
-        empty="Every search found something.",
+        empty=f"No word in a search that found nothing was searched by {least} or more different visitors on "
+        f"{least} or more different days.",
+    )
+    nothing_slugs_sql, nothing_slugs_params = _sql(records.filter(result_count=0).values("category_slugs"))
+    nothing_types = Table(
+        "searched-types-found-nothing",
+        f"Types of support in searches that found nothing (the {TOP} commonest)",
+        ["Type of support", "Searches"],
+        [
+            Row(names.get(slug, slug), (count,))
+            for slug, count in _fetch(
+                f"SELECT slug, COUNT(*) FROM ({nothing_slugs_sql}) r "
+                "CROSS JOIN LATERAL unnest(r.category_slugs) AS slug "
+                f"GROUP BY slug ORDER BY COUNT(*) DESC, slug LIMIT {TOP}",
+                nothing_slugs_params,
+            )
+        ],
+        empty="Every search that chose a type of support found something.",
     )
     return Section(
         "searches",
         "What people searched for",
         "Date range (by the date searched), area (searches from it) and type of support (searches that chose it).",
-        [per_month, types, districts, nothing],
+        [per_month, types, districts, nothing_types, nothing],
         notes=[
             "Searches from places in this council’s areas. Nothing personal is kept: the postcode district only "
-            "(like WR1), and the words with anything that looks like a postcode, email address or phone number "
-            "taken out.",
+            "(like WR1), and single words, with anything that looks like a name, phone number, email address, "
+            "postcode or street taken out. A word is shown only once "
+            f"{least} or more different visitors searched it, on {least} or more different days, so nobody can "
+            "be picked out, or put words into this report, by searching.",
         ],
     )
 
@@ -831,6 +850,7 @@ TABLES: dict[str, Callable[[Scope, Filters], Section]] = {
     "searches-by-month": searches,
     "searched-types": searches,
     "searched-districts": searches,
+    "searched-types-found-nothing": searches,
     "searches-found-nothing": searches,
 }
 

@@ -276,6 +276,8 @@ REFERRAL_NO_RESPONSE_WORKING_DAYS = env_int("REFERRAL_NO_RESPONSE_WORKING_DAYS",
 REFERRAL_RETENTION_MONTHS = env_int("REFERRAL_RETENTION_MONTHS", 12)
 # The search record (nothing personal in it) is kept for the reports' 24 months, and one more.
 SEARCH_RECORD_RETENTION_MONTHS = env_int("SEARCH_RECORD_RETENTION_MONTHS", 25)
+# A searched word reaches the reports once this many different visitors, on this many different days, searched it.
+SEARCH_WORDS_MIN_VISITORS = env_int("SEARCH_WORDS_MIN_VISITORS", 3)
 # Where a referrer goes instead, shown before every referral: for emergencies, and for safeguarding concerns.
 SAFEGUARDING_ADULTS_CONTACT = env_str(
     "SAFEGUARDING_ADULTS_CONTACT", "the council’s adult social care front door (its number is on the council’s website)"

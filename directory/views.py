@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 from directory.filters import ServiceFilter
 from directory.paging import page_links, page_of
 from directory.page_cache import Content, page_response, public_page
-from directory.search_log import record_search, search_record_fields
+from directory.search_log import record_search, search_record_fields, visitor_code
 from directory.shortlist import add_to_shortlist, keep_only_in_shortlist, remove_from_shortlist, shortlisted_ids
 from enterprises.models import Category, Enterprise, Service
 
@@ -44,7 +44,7 @@ def _home_content(request) -> Content:
 def search(request):
     page = public_page(request, "search", lambda: _search_content(request))
     if page.search_record is not None:
-        record_search(page.search_record)
+        record_search(page.search_record, visitor=visitor_code(request))
     return page_response(request, page)
 
 
@@ -184,6 +184,8 @@ def privacy(request):
         {
             "retention_months": settings.REFERRAL_RETENTION_MONTHS,
             "sign_in_attempts_kept_days": settings.SIGN_IN_ATTEMPTS_KEPT_DAYS,
+            "search_words_min_visitors": settings.SEARCH_WORDS_MIN_VISITORS,
+            "search_record_months": settings.SEARCH_RECORD_RETENTION_MONTHS,
         },
     )
 

@@ -235,7 +235,8 @@ def then_she_sees_the_whole_councils_figures(page: Page) -> None:
     for gap in table(page, gaps).locator(".app-gap-tag").all():
         expect(gap).to_be_visible()
     then_the_table_shows(page, "The 10 postcode districts searched from most", {"WR1": ["3"], "WR14": ["2"]})
-    then_the_table_shows(page, "Searches that found nothing (the 20 commonest)", {"day club": ["Day clubs", "2"]})
+    then_the_table_shows(page, "Types of support in searches that found nothing (the 10 commonest)",
+                         {"Day clubs": ["2"]})
 
 
 def when_she_filters_by_area(page: Page, area: str) -> None:

@@ -62,6 +62,15 @@ class TestPublicPages:
         assert "If someone refers you to a service" in html
         assert "we keep your details for 18 months" in html
 
+    def test_the_privacy_notice_says_what_is_kept_of_a_search(self, client, settings):
+        settings.SEARCH_WORDS_MIN_VISITORS = 4
+
+        html = client.get("/privacy/").content.decode()
+
+        assert "anything that looks like a name, a phone number, an email address, a postcode or a street" in html
+        assert "only once at least 4 different people have searched for it on at least 4 different days" in html
+        assert "the code changes every month" in html
+
     def test_the_site_name_comes_from_settings(self, client, settings):
         settings.SITE_NAME = "Community Connect"
 
