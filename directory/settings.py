@@ -54,6 +54,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "directory.db_router.ReadReplicaMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "enterprises.sessions.SessionLimitsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "directory.middleware.DatabaseUnavailableMiddleware",
 ]
@@ -146,7 +147,10 @@ STORAGES = {
     },
 }
 
-SESSION_COOKIE_AGE = 60 * 60 * 24 * 30
+SESSION_COOKIE_AGE = 60 * 60 * 24 * 30  # the shortlist's; a signed-in session ends sooner (enterprises/sessions.py)
+SIGNED_IN_IDLE_MINUTES = env_int("SIGNED_IN_IDLE_MINUTES", 30)  # council staff, referrers, superusers
+PROVIDER_IDLE_MINUTES = env_int("PROVIDER_IDLE_MINUTES", 120)
+SIGNED_IN_MAX_HOURS = env_int("SIGNED_IN_MAX_HOURS", 9)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

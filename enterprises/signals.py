@@ -1,10 +1,12 @@
 """Keep each service's full-text document in step with the names and categories it is built from, and the public
 pages' cached content in step with what they show."""
 
+from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from directory.page_cache import catalogue_changed
+from enterprises import sessions
 from enterprises.models import Area, Category, ClientGroup, Council, Enterprise, EnterpriseCheck, Service
 
 
@@ -52,3 +54,8 @@ for _model in _PUBLIC_MODELS:
     post_delete.connect(_public_data_changed, sender=_model, dispatch_uid=f"public-pages-delete-{_model.__name__}")
 for _link in _PUBLIC_LINKS:
     m2m_changed.connect(_public_links_changed, sender=_link, dispatch_uid=f"public-pages-links-{_link.__name__}")
+
+
+@receiver(user_logged_in, dispatch_uid="enterprises.sessions.start_clock")
+def session_clock_starts(sender, request, user, **kwargs):
+    sessions.start_clock(request, user)

@@ -17,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
-from enterprises import ratelimits, two_factor
+from enterprises import ratelimits, sessions, two_factor
 from enterprises.access import referrer_organisations, staff_required
 from enterprises.accounts import (
     EMAIL_TAKEN_MESSAGE,
@@ -331,6 +331,7 @@ def accept_invitation_page(request, token):
             if situation == "confirm":
                 user = accept_invitation(invitation=invitation, user=user)
                 two_factor.forget_state(request)  # now perhaps council staff: whether they need two-factor changes
+                sessions.forget_role(request)  # and how long the session may sit idle
             elif form.is_valid():
                 user = accept_invitation(
                     invitation=invitation, name=form.cleaned_data["name"], password=form.cleaned_data["password"]
