@@ -28,6 +28,9 @@ up: only the set-up pages are open) or "code" (it is on, but this session never 
 sent to sign in). `enforce`, called before every view (directory/security.py), acts on it. This is ours rather than
 django-otp's OTPMiddleware and `django_otp.login`: those say only whether a session gave a code (with a device query
 on every request), not that staff must set it up first, which `enforce` needs anyway.
+
+Turning it on ends the person's other sessions (`end_other_sessions`): one left signed in elsewhere, perhaps by
+someone who knew the password, would otherwise stay signed in without ever giving a code.
 """
 
 import base64
@@ -38,10 +41,12 @@ from urllib.parse import quote, urlencode
 
 import segno
 from django.conf import settings
-from django.contrib.auth import get_user_model, login, logout
+from django.contrib.auth import SESSION_KEY, get_user_model, login, logout
+from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.safestring import SafeString, mark_safe
 from django_otp.oath import TOTP
@@ -197,6 +202,24 @@ def verify(user, code: str) -> bool:
     with transaction.atomic():
         device = devices.select_for_update().filter(user=user, confirmed=True).first()
         return device is not None and device.verify_token(token)
+
+
+def end_other_sessions(request) -> None:
+    """Sign the person out everywhere but here, where the session goes on under a new key.
+
+    Sessions are rows in the database (django.contrib.sessions' default engine) with no user column, so this reads
+    and decodes every unexpired one: slow with very many sessions, but it happens only when someone turns two-factor
+    on, which each member of staff does about once."""
+    request.session.cycle_key()
+    user_id = str(request.user.pk)
+    others = [
+        session.session_key
+        for session in Session.objects.filter(expire_date__gt=timezone.now()).exclude(
+            session_key=request.session.session_key
+        ).iterator()
+        if session.get_decoded().get(SESSION_KEY) == user_id
+    ]
+    Session.objects.filter(session_key__in=others).delete()
 
 
 # The session -------------------------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Two-factor sign-in (TOTP) for council staff and superusers: the codes (RFC 6238's own test values), setting it up,
-signing in with and without the code, wrong and replayed codes (also two at the same moment), backup codes, the
-setting that requires it for staff, the Django admin, and providers, who are never asked."""
+signing in with and without the code, wrong and replayed codes (also two at the same moment), backup codes, turning
+it on signing the person out elsewhere, the setting that requires it for staff, the Django admin, and providers, who
+are never asked."""
 
 import base64
 import re
@@ -434,6 +435,33 @@ class TestTurningItOff:
 
         assert client.get("/account/two-factor/turn-off/").status_code == 403
         assert 'href="/account/two-factor/turn-off/"' not in html(client.get("/account/two-factor/"))
+
+
+# Turning it on ends the person's other sessions -----------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+class TestTurningItOnEndsOtherSessions:
+    def test_the_other_sessions_sign_in_again_and_this_one_goes_on_with_a_new_key(self, client, staff, council):
+        elsewhere = Client()
+        assert sign_in(elsewhere, staff.email).url == "/council/"
+        colleague = make_user("omar@council.example", password=PASSWORD)
+        StaffMembership.objects.create(user=colleague, council=council)
+        colleagues_session = Client()
+        colleagues_session.force_login(colleague)
+        client.force_login(staff)
+        key_before = client.session.session_key
+        client.get("/account/two-factor/set-up/")
+
+        response = client.post("/account/two-factor/set-up/",
+                               {"code": authenticator.code(client.session[two_factor.SET_UP_SECRET_KEY])})
+
+        assert response.url == "/account/two-factor/backup-codes/"
+        assert elsewhere.get("/council/").url.startswith("/sign-in/?next=")
+        assert signed_in_id(elsewhere) is None
+        assert client.get(response.url).status_code == 200  # the backup codes, still in this session
+        assert client.get("/council/").status_code == 200 and client.session.session_key != key_before
+        assert colleagues_session.get("/council/").status_code == 200  # someone else's sessions are theirs
 
 
 # Required for staff ----------------------------------------------------------------------------------------------------
