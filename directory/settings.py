@@ -38,6 +38,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.forms",
     "django_filters",
+    "django_otp",  # two-factor sign-in's devices (enterprises/two_factor.py): an authenticator app, backup codes
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "enterprises",
     "referrals",
     "directory",
@@ -209,6 +212,14 @@ RATE_LIMITS = {
 REQUIRE_TWO_FACTOR_FOR_STAFF = env_bool("REQUIRE_TWO_FACTOR_FOR_STAFF", default=PRODUCTION)
 TWO_FACTOR_PENDING_MINUTES = 5  # how long the code page waits after a right password
 TWO_FACTOR_BACKUP_CODES = 10
+# django-otp keeps the devices and checks the codes; our lockout and network rate limit count wrong codes, so its own
+# per-device back-off is off (it would also call a right code typed a second after a wrong one "not right"). A code is
+# accepted one step either side of now and no further (no drift learned from past codes), and the admin never shows
+# a key or a backup code's hash.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
+OTP_TOTP_SYNC = False
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Accounts: people sign in with their email address (enterprises/accounts.py); passwords are hashed with Argon2
 # (the others are listed only to read older hashes, which Django upgrades to Argon2 at the next sign-in).

@@ -563,7 +563,8 @@ class ListingEvent(models.Model):
         ordering = ["at", "pk"]
 
 
-# Security: rate limits and two-factor sign-in (enterprises/ratelimits.py, enterprises/two_factor.py) --------------
+# Security: rate limits and two-factor sign-in (enterprises/ratelimits.py, enterprises/two_factor.py; the two-factor
+# devices are django-otp's TOTPDevice and StaticDevice) -----------------------------------------------------------
 
 
 class RateLimitHit(models.Model):
@@ -578,27 +579,6 @@ class RateLimitHit(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["key", "at"], name="ratelimithit_key_at_idx")]
-
-
-class TwoFactorDevice(models.Model):
-    """A person's authenticator app (TOTP, RFC 6238): the shared secret, and the last time step a code was used for,
-    so that a code works once only."""
-
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="two_factor_device")
-    secret = models.CharField(max_length=64)  # base32, as authenticator apps take it
-    last_used_step = models.BigIntegerField(default=0)
-    confirmed_at = models.DateTimeField(default=timezone.now)
-
-
-class BackupCode(models.Model):
-    """A one-time backup code, kept only as a keyed hash (enterprises/two_factor.py): shown once, at set-up."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="backup_codes")
-    code_hash = models.CharField(max_length=64)
-    used_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        indexes = [models.Index(fields=["user", "code_hash"], name="backupcode_user_hash_idx")]
 
 
 def _two_factor_state_on_sign_in(sender, request, user, **kwargs):

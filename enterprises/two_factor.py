@@ -3,14 +3,18 @@
 Who: council staff, Django staff and superusers may turn it on (`may_use`); providers and referrers are never asked.
 With settings.REQUIRE_TWO_FACTOR_FOR_STAFF, those people must set it up before they can do anything else.
 
-The codes. RFC 6238 with its defaults, which every authenticator app uses: HMAC-SHA1, 6 digits, 30-second steps, a
-160-bit random secret. A code is accepted for the step before and after the current one too (clocks drift), and only
-for a step later than the last one used (`TwoFactorDevice.last_used_step`, moved on by a conditional UPDATE, so even
-two requests racing with the same code cannot both use it). The QR code is drawn by segno as inline SVG.
+The codes are django-otp's (its otp_totp and otp_static plugins, ADR 0009); the pages, the session's steps, the
+lockout and the rate limit are ours. Each person has at most one TOTPDevice, "Authenticator app": RFC 6238 with the
+defaults every app uses (HMAC-SHA1, 6 digits, 30-second steps, a 160-bit random key), a code accepted for the step
+before and after the current one too (clocks drift), and only for a step later than the last one used (`last_t`).
+`verify` locks the device's row (SELECT … FOR UPDATE) around django-otp's `verify_token`, so two requests racing
+with the same code cannot both use it. The QR code is drawn by segno as inline SVG.
 
-Backup codes: TWO_FACTOR_BACKUP_CODES random codes of 10 letters and digits (about 50 bits each), shown once at
-set-up, kept as HMAC-SHA256 keyed with SECRET_KEY (a stolen database alone cannot be searched for them), each usable
-once.
+Backup codes: one StaticDevice, "Backup codes", per person, with TWO_FACTOR_BACKUP_CODES StaticTokens: random codes
+of 10 letters and digits (about 50 bits each), shown once at set-up and deleted as they are used. django-otp would
+keep the codes themselves; a StaticToken holds our keyed hash of the code instead (HMAC-SHA256 keyed with SECRET_KEY,
+its first 96 bits in 16 characters, all a StaticToken holds), so a stolen database alone cannot be searched for them:
+what people type is hashed before django-otp compares it.
 
 Signing in (enterprises/views/accounts.py and views/two_factor.py): a right password for a person with two-factor on
 does not sign them in. The session holds their id (`begin`) for TWO_FACTOR_PENDING_MINUTES while the code page asks
@@ -21,34 +25,41 @@ The session's state (`STATE_KEY`), set at every login() by a signal (enterprises
 session still owes a step: "verified" (a code was given, or two-factor was set up, in this session), "not-needed:…"
 (the person has it off, and either is not staff or the setting does not require it), "set-up" (required and not set
 up: only the set-up pages are open) or "code" (it is on, but this session never gave a code: it is signed out and
-sent to sign in). `enforce`, called before every view (directory/security.py), acts on it.
+sent to sign in). `enforce`, called before every view (directory/security.py), acts on it. This is ours rather than
+django-otp's OTPMiddleware and `django_otp.login`: those say only whether a session gave a code (with a device query
+on every request), not that staff must set it up first, which `enforce` needs anyway.
+
+Turning it on ends the person's other sessions (`end_other_sessions`): one left signed in elsewhere, perhaps by
+someone who knew the password, would otherwise stay signed in without ever giving a code.
 """
 
 import base64
-import hashlib
-import hmac
 import secrets
-import struct
 import time
 from io import BytesIO
 from urllib.parse import quote, urlencode
 
 import segno
 from django.conf import settings
-from django.contrib.auth import get_user_model, login, logout
+from django.contrib.auth import SESSION_KEY, get_user_model, login, logout
+from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.safestring import SafeString, mark_safe
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from enterprises.access import staff_council
-from enterprises.models import BackupCode, TwoFactorDevice
 
 STEP_SECONDS = 30
 DIGITS = 6
 DRIFT_STEPS = 1
+APP_DEVICE_NAME = "Authenticator app"
+BACKUP_DEVICE_NAME = "Backup codes"
 BACKUP_CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: easy to copy from paper
 BACKUP_CODE_LENGTH = 10
 
@@ -64,45 +75,18 @@ NEEDS_CODE = "code"
 SET_UP_VIEWS = frozenset({"two_factor_set_up", "two_factor_backup_codes", "sign_out"})
 
 
-# RFC 6238 ----------------------------------------------------------------------------------------------------------
+# The secret, as the authenticator app gets it --------------------------------------------------------------------
 
 
 def new_secret() -> str:
+    """160 random bits in base32, as authenticator apps take them (held in the session until the first code)."""
     return base64.b32encode(secrets.token_bytes(20)).decode("ascii")
 
 
-def _key(secret: str) -> bytes:
+def hex_key(secret: str) -> str:
+    """A base32 secret as django-otp's TOTPDevice keeps it: hex."""
     secret = secret.replace(" ", "").upper()
-    return base64.b32decode(secret + "=" * (-len(secret) % 8))
-
-
-def hotp(secret: str, counter: int) -> str:
-    """RFC 4226: the code for one counter value."""
-    digest = hmac.new(_key(secret), struct.pack(">Q", counter), hashlib.sha1).digest()
-    offset = digest[-1] & 0x0F
-    number = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
-    return str(number % 10**DIGITS).zfill(DIGITS)
-
-
-def time_step(at: float | None = None) -> int:
-    return int((time.time() if at is None else at) // STEP_SECONDS)
-
-
-def totp(secret: str, at: float | None = None) -> str:
-    """RFC 6238: the code for the 30 seconds around `at` (now by default)."""
-    return hotp(secret, time_step(at))
-
-
-def matching_step(secret: str, code: str, *, after_step: int = 0, at: float | None = None) -> int | None:
-    """The time step, near now and later than `after_step`, whose code is `code`; None if there is none."""
-    code = normalise_code(code)
-    if len(code) != DIGITS or not code.isdigit():
-        return None
-    now = time_step(at)
-    for step in range(now - DRIFT_STEPS, now + DRIFT_STEPS + 1):
-        if step > after_step and hmac.compare_digest(hotp(secret, step), code):
-            return step
-    return None
+    return base64.b32decode(secret + "=" * (-len(secret) % 8)).hex()
 
 
 def normalise_code(code: str | None) -> str:
@@ -147,21 +131,18 @@ def required_for(user) -> bool:
     return settings.REQUIRE_TWO_FACTOR_FOR_STAFF and may_use(user)
 
 
-def device_of(user) -> TwoFactorDevice | None:
-    if not user.is_authenticated:
-        return None
-    return TwoFactorDevice.objects.filter(user=user).first()
-
-
 def is_on(user) -> bool:
-    return user.is_authenticated and TwoFactorDevice.objects.filter(user=user).exists()
+    return user.is_authenticated and TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
 # Turning it on and off, backup codes ---------------------------------------------------------------------------------
 
 
-def _backup_hash(code: str) -> str:
-    return salted_hmac("enterprises.two_factor.backup_code", normalise_code(code), algorithm="sha256").hexdigest()
+def backup_token(code: str) -> str:
+    """What a StaticToken holds for a backup code: HMAC-SHA256 keyed with SECRET_KEY, its first 96 bits in URL-safe
+    base64 (16 characters, a StaticToken's most). Migration 0006 made the same from the full hashes kept before."""
+    digest = salted_hmac("enterprises.two_factor.backup_code", normalise_code(code), algorithm="sha256").digest()
+    return base64.urlsafe_b64encode(digest[:12]).decode("ascii")
 
 
 def _new_backup_code() -> str:
@@ -172,51 +153,73 @@ def _new_backup_code() -> str:
 def new_backup_codes(user) -> list[str]:
     """Replace the person's backup codes with new ones, returned once in plain text and kept only as hashes."""
     codes = [_new_backup_code() for _ in range(settings.TWO_FACTOR_BACKUP_CODES)]
-    BackupCode.objects.filter(user=user).delete()
-    BackupCode.objects.bulk_create(BackupCode(user=user, code_hash=_backup_hash(code)) for code in codes)
+    with transaction.atomic():
+        StaticDevice.objects.filter(user=user).delete()
+        device = StaticDevice.objects.create(user=user, name=BACKUP_DEVICE_NAME)
+        StaticToken.objects.bulk_create(StaticToken(device=device, token=backup_token(code)) for code in codes)
     return codes
 
 
 def backup_codes_left(user) -> int:
-    return BackupCode.objects.filter(user=user, used_at__isnull=True).count()
+    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
 
 
-@transaction.atomic
 def turn_on(user, secret: str, code: str) -> list[str] | None:
     """Confirm a new secret with a code from the app: two-factor is then on, with new backup codes (returned)."""
-    step = matching_step(secret, code)
-    if step is None:
+    device = TOTPDevice(user=user, name=APP_DEVICE_NAME, key=hex_key(secret), step=STEP_SECONDS, digits=DIGITS,
+                        tolerance=DRIFT_STEPS)
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits)
+    totp.time = time.time()
+    code = normalise_code(code)
+    if len(code) != DIGITS or not code.isdigit() or not totp.verify(int(code), device.tolerance):
         return None
-    get_user_model().objects.select_for_update().get(pk=user.pk)  # one set-up at a time per person
-    TwoFactorDevice.objects.update_or_create(
-        user=user, defaults={"secret": secret, "last_used_step": step, "confirmed_at": timezone.now()}
-    )
-    return new_backup_codes(user)
+    device.last_t = totp.t()  # the step of the code just given: it cannot be used again to sign in
+    with transaction.atomic():
+        get_user_model().objects.select_for_update().get(pk=user.pk)  # one set-up at a time per person
+        TOTPDevice.objects.filter(user=user).delete()
+        device.save()
+        return new_backup_codes(user)
 
 
 @transaction.atomic
 def turn_off(user) -> None:
-    TwoFactorDevice.objects.filter(user=user).delete()
-    BackupCode.objects.filter(user=user).delete()
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
 
 
 def verify(user, code: str) -> bool:
-    """A code from the app (used once) or an unused backup code (used up). False for anything else."""
+    """A code from the app (used once) or an unused backup code (used up). False for anything else.
+
+    The device's row stays locked from reading it to saving what django-otp changed (the last step used, or the
+    token deleted), so of two requests with the same code the second reads that change and is refused."""
     code = normalise_code(code)
-    device = device_of(user)
-    if device is None or not code:
+    if len(code) == DIGITS and code.isdigit():
+        devices, token = TOTPDevice.objects, code
+    elif len(code) == BACKUP_CODE_LENGTH:
+        devices, token = StaticDevice.objects, backup_token(code)
+    else:
         return False
-    if code.isdigit():
-        step = matching_step(device.secret, code, after_step=device.last_used_step)
-        # Only the request that moves the step on wins: a code replayed, even at the same moment, fails.
-        return step is not None and TwoFactorDevice.objects.filter(
-            pk=device.pk, last_used_step__lt=step
-        ).update(last_used_step=step) == 1
-    if len(code) != BACKUP_CODE_LENGTH:
-        return False
-    return BackupCode.objects.filter(
-        user=user, code_hash=_backup_hash(code), used_at__isnull=True
-    ).update(used_at=timezone.now()) == 1
+    with transaction.atomic():
+        device = devices.select_for_update().filter(user=user, confirmed=True).first()
+        return device is not None and device.verify_token(token)
+
+
+def end_other_sessions(request) -> None:
+    """Sign the person out everywhere but here, where the session goes on under a new key.
+
+    Sessions are rows in the database (django.contrib.sessions' default engine) with no user column, so this reads
+    and decodes every unexpired one: slow with very many sessions, but it happens only when someone turns two-factor
+    on, which each member of staff does about once."""
+    request.session.cycle_key()
+    user_id = str(request.user.pk)
+    others = [
+        session.session_key
+        for session in Session.objects.filter(expire_date__gt=timezone.now()).exclude(
+            session_key=request.session.session_key
+        ).iterator()
+        if session.get_decoded().get(SESSION_KEY) == user_id
+    ]
+    Session.objects.filter(session_key__in=others).delete()
 
 
 # The session -------------------------------------------------------------------------------------------------------

@@ -94,7 +94,8 @@ def account(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def set_up(request):
-    """The QR code and the key, and a box for the first code: two-factor is on only once that code is right."""
+    """The QR code and the key, and a box for the first code: two-factor is on only once that code is right, and then
+    the person's other sessions end."""
     _may_use(request)
     user = request.user
     next_url = _next(request)
@@ -112,6 +113,7 @@ def set_up(request):
             request.session.pop(two_factor.SET_UP_SECRET_KEY, None)
             request.session[two_factor.NEW_BACKUP_CODES_KEY] = codes
             two_factor.mark_verified(request)
+            two_factor.end_other_sessions(request)
             query = f"?{urlencode({'next': next_url})}" if next_url else ""
             return redirect(f"{reverse('two_factor_backup_codes')}{query}")
     return render(

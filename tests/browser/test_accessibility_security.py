@@ -17,7 +17,8 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from enterprises import two_factor
-from enterprises.models import RateLimitHit, StaffMembership, TwoFactorDevice
+from enterprises.models import RateLimitHit, StaffMembership
+from tests import authenticator
 from tests.browser.test_accessibility import go
 from tests.browser.test_accessibility_signed_in import (
     AccountPage,
@@ -41,7 +42,8 @@ PASSWORD = "correct horse battery staple"
 class People:
     staff: object  # two-factor off
     protected: object  # two-factor on
-    secret: str
+    secret: str  # protected's
+    staff_secret: str  # the staff member's, once a page turns it on for them
 
 
 def build_people(make_person) -> People:
@@ -51,13 +53,8 @@ def build_people(make_person) -> People:
     for person in (staff, protected):
         StaffMembership.objects.create(user=person, council=council)
     secret = two_factor.new_secret()
-    two_factor.turn_on(protected, secret, two_factor.totp(secret))
-    return People(staff, protected, secret)
-
-
-def wrong_code(secret: str) -> str:
-    near = {two_factor.hotp(secret, two_factor.time_step() + offset) for offset in (-2, -1, 0, 1, 2)}
-    return next(code for code in ("000000", "111111", "222222") if code not in near)
+    two_factor.turn_on(protected, secret, authenticator.code(secret))
+    return People(staff, protected, secret, two_factor.new_secret())
 
 
 # Given: the pages, each opened in the states it is checked in -------------------------------------------------------
@@ -75,7 +72,7 @@ def code_page(page: Page, people: People) -> None:
 
 def code_page_with_a_wrong_code(page: Page, people: People) -> None:
     code_page(page, people)
-    page.get_by_label("Code", exact=True).fill(wrong_code(people.secret))
+    page.get_by_label("Code", exact=True).fill(authenticator.wrong_code(people.secret))
     press(page, "Continue")
     then_it_shows_an_error(page)
 
@@ -92,23 +89,22 @@ def backup_codes(page: Page, people: People) -> None:
     two_factor.turn_off(people.staff)
     go(page, "/account/two-factor/set-up/")
     secret = page.locator("#secret-key").inner_text().replace(" ", "")
-    page.get_by_label("Enter the code your app shows").fill(two_factor.totp(secret))
+    page.get_by_label("Enter the code your app shows").fill(authenticator.code(secret))
     press(page, "Turn on two-factor sign-in")
     expect(page.get_by_role("heading", level=1)).to_have_text("Save your backup codes")
 
 
 def two_factor_page_when_on(page: Page, people: People) -> None:
-    if not TwoFactorDevice.objects.filter(user=people.staff).exists():
-        two_factor.turn_on(people.staff, secret := two_factor.new_secret(), two_factor.totp(secret))
+    if not two_factor.is_on(people.staff):
+        two_factor.turn_on(people.staff, people.staff_secret, authenticator.code(people.staff_secret))
     go(page, "/account/two-factor/")
     expect(page.get_by_text("Backup codes not used")).to_be_visible()
 
 
 def turn_off_with_a_wrong_code(page: Page, people: People) -> None:
     two_factor_page_when_on(page, people)
-    secret = TwoFactorDevice.objects.get(user=people.staff).secret
     go(page, "/account/two-factor/turn-off/")
-    page.get_by_label("Code", exact=True).fill(wrong_code(secret))
+    page.get_by_label("Code", exact=True).fill(authenticator.wrong_code(people.staff_secret))
     press(page, "Turn off two-factor sign-in")
     then_it_shows_an_error(page)
 

@@ -1,18 +1,27 @@
 """Two-factor sign-in (TOTP) for council staff and superusers: the codes (RFC 6238's own test values), setting it up,
-signing in with and without the code, wrong and replayed codes, backup codes, the setting that requires it for
-staff, the Django admin, and providers, who are never asked."""
+signing in with and without the code, wrong and replayed codes (also two at the same moment), backup codes, turning
+it on signing the person out elsewhere, the setting that requires it for staff, the Django admin, and providers, who
+are never asked."""
 
 import base64
 import re
+import threading
 import time
+from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection, transaction
 from django.test import Client
 from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_totp import models as otp_totp_models
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from enterprises import two_factor
-from enterprises.models import BackupCode, Enterprise, SignInAttempt, StaffMembership, TwoFactorDevice
+from enterprises.models import Enterprise, SignInAttempt, StaffMembership
+from tests import authenticator
+from tests.authenticator import wrong_code as a_wrong_code
 from tests.factories import make_council, make_enterprise, make_user
 
 User = get_user_model()
@@ -29,9 +38,9 @@ def signed_in_id(client) -> int | None:
     return int(value) if value else None
 
 
-def a_wrong_code(secret: str) -> str:
-    near = {two_factor.hotp(secret, two_factor.time_step() + offset) for offset in (-2, -1, 0, 1, 2)}
-    return next(code for code in ("000000", "111111", "222222") if code not in near)
+def codes_of_now_unused(user) -> None:
+    """As if the person's last code was a few minutes ago."""
+    TOTPDevice.objects.filter(user=user).update(last_t=authenticator.step() - 5)
 
 
 @pytest.fixture(autouse=True)
@@ -62,9 +71,8 @@ def provider(council):
 def turned_on(user) -> tuple[str, list[str]]:
     """Two-factor on for `user`, as the set-up page would leave it; the secret and the backup codes."""
     secret = two_factor.new_secret()
-    step_before = two_factor.time_step() - 5  # so that the codes of now are still unused
-    codes = two_factor.turn_on(user, secret, two_factor.hotp(secret, two_factor.time_step()))
-    TwoFactorDevice.objects.filter(user=user).update(last_used_step=step_before)
+    codes = two_factor.turn_on(user, secret, authenticator.code(secret))
+    codes_of_now_unused(user)
     return secret, codes
 
 
@@ -85,6 +93,20 @@ def enter_code(client, code):
 # The codes -----------------------------------------------------------------------------------------------------------
 
 
+@pytest.fixture
+def clock(monkeypatch):
+    """Stops the clock the codes are checked by (django-otp's TOTPDevice, and our set-up) at a time of the test's."""
+    now = SimpleNamespace(time=time.time)
+    monkeypatch.setattr(otp_totp_models, "time", now)
+    monkeypatch.setattr(two_factor, "time", now)
+
+    def set_to(at: float) -> None:
+        now.time = lambda: at
+
+    return set_to
+
+
+@pytest.mark.django_db
 class TestTheCodes:
     SECRET = base64.b32encode(b"12345678901234567890").decode()  # RFC 6238, appendix B (SHA-1)
 
@@ -92,22 +114,29 @@ class TestTheCodes:
         (59, "287082"), (1111111109, "081804"), (1111111111, "050471"), (1234567890, "005924"),
         (2000000000, "279037"), (20000000000, "353130"),
     ])
-    def test_they_match_the_rfc_6238_test_values(self, at, code):
+    def test_they_match_the_rfc_6238_test_values(self, staff, clock, at, code):
         # The RFC gives 8 digits; 6 digits are the same number's last six.
-        assert two_factor.totp(self.SECRET, at=at) == code
+        clock(at)
 
-    def test_a_code_is_accepted_one_step_either_side_and_no_further(self):
+        assert two_factor.turn_on(staff, self.SECRET, code) is not None  # setting it up
+        TOTPDevice.objects.update(last_t=-1)
+        assert two_factor.verify(staff, code)  # signing in
+
+    def test_a_code_is_accepted_one_step_either_side_and_no_further(self, staff, clock):
         at = 1111111111
-        step = two_factor.time_step(at)
+        clock(at)
+        two_factor.turn_on(staff, self.SECRET, "050471")
         for offset, accepted in [(-2, False), (-1, True), (0, True), (1, True), (2, False)]:
-            code = two_factor.hotp(self.SECRET, step + offset)
-            assert (two_factor.matching_step(self.SECRET, code, at=at) == step + offset) is accepted
+            TOTPDevice.objects.update(last_t=-1)
+            assert two_factor.verify(staff, authenticator.code(self.SECRET, offset, at=at)) is accepted, offset
 
-    def test_a_code_for_a_step_already_used_is_refused(self):
-        at = 1111111111
-        step = two_factor.time_step(at)
+    def test_a_code_for_a_step_already_used_is_refused(self, staff, clock):
+        clock(1111111111)
+        two_factor.turn_on(staff, self.SECRET, "081804")  # the step before
 
-        assert two_factor.matching_step(self.SECRET, two_factor.hotp(self.SECRET, step), after_step=step, at=at) is None
+        assert not two_factor.verify(staff, "081804")
+        assert two_factor.verify(staff, "050471")
+        assert not two_factor.verify(staff, "050471")
 
     def test_secrets_are_160_random_bits_and_the_app_gets_them_in_the_standard_address(self):
         secret = two_factor.new_secret()
@@ -139,7 +168,7 @@ class TestSettingItUp:
         assert '<svg role="img" aria-label="QR code for your authenticator app' in page
         assert two_factor.grouped(secret) in page
         assert 'autocomplete="one-time-code"' in page and 'inputmode="numeric"' in page
-        assert not TwoFactorDevice.objects.exists()  # not on until a code confirms it
+        assert not two_factor.is_on(staff)  # not on until a code confirms it
 
     def test_a_wrong_code_leaves_it_off_and_says_so(self, client, staff):
         client.force_login(staff)
@@ -150,25 +179,26 @@ class TestSettingItUp:
 
         assert response.status_code == 200 and "The code is not right" in html(response)
         assert 'href="#id_code"' in html(response)
-        assert not TwoFactorDevice.objects.exists()
+        assert not two_factor.is_on(staff)
 
     def test_the_right_code_turns_it_on_and_shows_the_backup_codes_once(self, client, staff):
         client.force_login(staff)
         client.get("/account/two-factor/set-up/")
         secret = client.session[two_factor.SET_UP_SECRET_KEY]
 
-        response = client.post("/account/two-factor/set-up/", {"code": two_factor.totp(secret)})
+        response = client.post("/account/two-factor/set-up/", {"code": authenticator.code(secret)})
 
         assert response.status_code == 302 and response.url == "/account/two-factor/backup-codes/"
-        device = TwoFactorDevice.objects.get(user=staff)
-        assert device.secret == secret
+        device = TOTPDevice.objects.get(user=staff)
+        assert device.key == base64.b32decode(secret).hex() and device.confirmed
         shown = re.findall(r"<li>([a-z0-9]{5}-[a-z0-9]{5})</li>", html(client.get(response.url)))
         assert len(set(shown)) == 10
-        # Kept only as hashes: no code is in the database.
-        hashes = set(BackupCode.objects.filter(user=staff).values_list("code_hash", flat=True))
-        assert len(hashes) == 10 and not hashes & set(shown)
+        # Kept only as hashes: no code is in the database, with or without its hyphen.
+        hashes = set(StaticToken.objects.filter(device__user=staff).values_list("token", flat=True))
+        assert len(hashes) == 10 and not hashes & ({*shown} | {code.replace("-", "") for code in shown})
         # Once only.
         assert client.get("/account/two-factor/backup-codes/").url == "/account/two-factor/"
+        assert "On" in html(client.get("/account/two-factor/"))
 
     def test_providers_and_referrers_cannot_set_it_up(self, client, provider):
         client.force_login(provider)
@@ -213,7 +243,7 @@ class TestSigningIn:
         staff, secret, _ = staff_with_two_factor
         sign_in(client, staff.email, next="/council/listings/")
 
-        response = enter_code(client, two_factor.totp(secret))
+        response = enter_code(client, authenticator.code(secret))
 
         assert response.status_code == 302 and response.url == "/council/listings/"
         assert signed_in_id(client) == staff.pk
@@ -223,7 +253,7 @@ class TestSigningIn:
     def test_a_code_typed_with_spaces_works(self, client, staff_with_two_factor):
         staff, secret, _ = staff_with_two_factor
         sign_in(client, staff.email)
-        code = two_factor.totp(secret)
+        code = authenticator.code(secret)
 
         assert enter_code(client, f"{code[:3]} {code[3:]}").status_code == 302
 
@@ -247,7 +277,7 @@ class TestSigningIn:
 
         assert LOCKED_OUT in html(response)
         assert LOCKED_OUT in html(sign_in(client, staff.email))
-        assert LOCKED_OUT in html(enter_code(client, two_factor.totp(secret)))
+        assert LOCKED_OUT in html(enter_code(client, authenticator.code(secret)))
         assert signed_in_id(client) is None
 
     def test_wrong_codes_count_toward_the_network_rate_limit(self, client, staff_with_two_factor, settings):
@@ -257,7 +287,7 @@ class TestSigningIn:
         for _ in range(2):
             enter_code(client, a_wrong_code(secret))
 
-        response = enter_code(client, two_factor.totp(secret))
+        response = enter_code(client, authenticator.code(secret))
 
         assert response.status_code == 429
         assert "Too many attempts from your network. Try again in 15 minutes" in html(response)
@@ -265,7 +295,7 @@ class TestSigningIn:
 
     def test_a_code_works_once(self, client, staff_with_two_factor):
         staff, secret, _ = staff_with_two_factor
-        code = two_factor.totp(secret)
+        code = authenticator.code(secret)
         sign_in(client, staff.email)
         assert enter_code(client, code).status_code == 302
 
@@ -296,7 +326,7 @@ class TestSigningIn:
         session[two_factor.PENDING_KEY] = {**session[two_factor.PENDING_KEY], "at": time.time() - 5 * 60 - 1}
         session.save()
 
-        response = enter_code(client, two_factor.totp(secret))
+        response = enter_code(client, authenticator.code(secret))
 
         assert response.status_code == 302 and response.url == "/sign-in/"
         assert signed_in_id(client) is None
@@ -324,6 +354,46 @@ class TestSigningIn:
         assert response.status_code == 200 and signed_in_id(client) is None
 
 
+@pytest.mark.django_db(transaction=True)
+class TestTheSameCodeAtTheSameMoment:
+    def test_two_requests_with_it_sign_in_only_one(self, client, staff_with_two_factor):
+        """The second request comes while the first has used the code but not yet finished (committed): it waits for
+        the device, then finds the code used. Without the lock it would read the device as it was, and sign in."""
+        staff, secret, _ = staff_with_two_factor
+        code = authenticator.code(secret)
+        sign_in(client, staff.email)
+        other = Client()
+        sign_in(other, staff.email)
+        answers = {}
+
+        def the_other_request():
+            try:
+                answers["other"] = enter_code(other, code)
+            finally:
+                connection.close()
+
+        with transaction.atomic():
+            assert enter_code(client, code).status_code == 302
+            thread = threading.Thread(target=the_other_request)
+            thread.start()
+            wait_until_blocked_or_done(thread)
+        thread.join(timeout=10)
+
+        assert signed_in_id(client) == staff.pk
+        assert "The code is not right" in html(answers["other"]) and signed_in_id(other) is None
+
+
+def wait_until_blocked_or_done(thread, seconds=10.0):
+    """Until `thread` waits for a row lock held here, or has finished."""
+    deadline = time.monotonic() + seconds
+    while thread.is_alive() and time.monotonic() < deadline:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_locks WHERE NOT granted")
+            if cursor.fetchone()[0]:
+                return
+        time.sleep(0.02)
+
+
 # Turning it off, new backup codes -------------------------------------------------------------------------------------
 
 
@@ -331,28 +401,32 @@ class TestSigningIn:
 class TestTurningItOff:
     def signed_in(self, client, staff, secret):
         sign_in(client, staff.email)
-        enter_code(client, two_factor.totp(secret))
-        TwoFactorDevice.objects.update(last_used_step=two_factor.time_step() - 5)  # the codes of now, unused again
+        enter_code(client, authenticator.code(secret))
+        codes_of_now_unused(staff)
 
     def test_it_takes_a_code(self, client, staff_with_two_factor):
         staff, secret, _ = staff_with_two_factor
         self.signed_in(client, staff, secret)
 
         refused = client.post("/account/two-factor/turn-off/", {"code": a_wrong_code(secret)})
-        assert refused.status_code == 200 and TwoFactorDevice.objects.exists()
+        assert refused.status_code == 200 and two_factor.is_on(staff)
 
-        assert client.post("/account/two-factor/turn-off/", {"code": two_factor.totp(secret)}).status_code == 302
-        assert not TwoFactorDevice.objects.exists() and not BackupCode.objects.exists()
+        assert client.post("/account/two-factor/turn-off/", {"code": authenticator.code(secret)}).status_code == 302
+        assert "Off" in html(client.get("/account/two-factor/"))
+        assert not TOTPDevice.objects.exists() and not StaticToken.objects.exists()
 
     def test_new_backup_codes_replace_the_old_ones(self, client, staff_with_two_factor):
         staff, secret, codes = staff_with_two_factor
         self.signed_in(client, staff, secret)
 
-        response = client.post("/account/two-factor/new-backup-codes/", {"code": two_factor.totp(secret)})
+        response = client.post("/account/two-factor/new-backup-codes/", {"code": authenticator.code(secret)})
 
         assert response.url == "/account/two-factor/backup-codes/"
         assert client.get(response.url).status_code == 200
-        assert not BackupCode.objects.filter(code_hash=two_factor._backup_hash(codes[2])).exists()
+        assert not StaticToken.objects.filter(token=two_factor.backup_token(codes[2])).exists()
+        client.post("/sign-out/")
+        sign_in(client, staff.email)
+        assert "The code is not right" in html(enter_code(client, codes[2]))
 
     def test_it_cannot_be_turned_off_when_required(self, client, staff_with_two_factor, settings):
         settings.REQUIRE_TWO_FACTOR_FOR_STAFF = True
@@ -361,6 +435,33 @@ class TestTurningItOff:
 
         assert client.get("/account/two-factor/turn-off/").status_code == 403
         assert 'href="/account/two-factor/turn-off/"' not in html(client.get("/account/two-factor/"))
+
+
+# Turning it on ends the person's other sessions -----------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+class TestTurningItOnEndsOtherSessions:
+    def test_the_other_sessions_sign_in_again_and_this_one_goes_on_with_a_new_key(self, client, staff, council):
+        elsewhere = Client()
+        assert sign_in(elsewhere, staff.email).url == "/council/"
+        colleague = make_user("omar@council.example", password=PASSWORD)
+        StaffMembership.objects.create(user=colleague, council=council)
+        colleagues_session = Client()
+        colleagues_session.force_login(colleague)
+        client.force_login(staff)
+        key_before = client.session.session_key
+        client.get("/account/two-factor/set-up/")
+
+        response = client.post("/account/two-factor/set-up/",
+                               {"code": authenticator.code(client.session[two_factor.SET_UP_SECRET_KEY])})
+
+        assert response.url == "/account/two-factor/backup-codes/"
+        assert elsewhere.get("/council/").url.startswith("/sign-in/?next=")
+        assert signed_in_id(elsewhere) is None
+        assert client.get(response.url).status_code == 200  # the backup codes, still in this session
+        assert client.get("/council/").status_code == 200 and client.session.session_key != key_before
+        assert colleagues_session.get("/council/").status_code == 200  # someone else's sessions are theirs
 
 
 # Required for staff ----------------------------------------------------------------------------------------------------
@@ -394,7 +495,7 @@ class TestRequiredForStaff:
         secret = client.session[two_factor.SET_UP_SECRET_KEY]
 
         response = client.post("/account/two-factor/set-up/",
-                               {"code": two_factor.totp(secret), "next": "/council/listings/"})
+                               {"code": authenticator.code(secret), "next": "/council/listings/"})
 
         assert response.url == "/account/two-factor/backup-codes/?next=%2Fcouncil%2Flistings%2F"
         assert 'href="/council/listings/"' in html(client.get(response.url))
@@ -413,12 +514,12 @@ class TestRequiredForStaff:
 
         assert response.url == "/provider/"
         assert client.get("/provider/").status_code == 200
-        assert not TwoFactorDevice.objects.exists()
+        assert not TOTPDevice.objects.exists()
 
     def test_staff_who_have_it_sign_in_with_the_code(self, client, staff_with_two_factor):
         staff, secret, _ = staff_with_two_factor
         assert sign_in(client, staff.email).url == "/sign-in/code/"
-        assert enter_code(client, two_factor.totp(secret)).url == "/council/"
+        assert enter_code(client, authenticator.code(secret)).url == "/council/"
         assert client.get("/council/").status_code == 200
 
     def test_someone_who_joins_the_staff_by_invitation_sets_it_up_first(self, client, council, staff):
@@ -458,5 +559,5 @@ class TestTheAdmin:
 
         assert sign_in(client, admin.email, next="/admin/").url == "/sign-in/code/"
         assert client.get("/admin/").status_code == 302
-        assert enter_code(client, two_factor.totp(secret)).url == "/admin/"
+        assert enter_code(client, authenticator.code(secret)).url == "/admin/"
         assert client.get("/admin/").status_code == 200
