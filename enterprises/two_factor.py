@@ -3,7 +3,7 @@
 Who: council staff, Django staff and superusers may turn it on (`may_use`); providers and referrers are never asked.
 With settings.REQUIRE_TWO_FACTOR_FOR_STAFF, those people must set it up before they can do anything else.
 
-The codes are django-otp's (its otp_totp and otp_static plugins, ADR 0009); the pages, the session's steps, the
+The codes are django-otp's (its otp_totp and otp_static plugins, ADR 0010); the pages, the session's steps, the
 lockout and the rate limit are ours. Each person has at most one TOTPDevice, "Authenticator app": RFC 6238 with the
 defaults every app uses (HMAC-SHA1, 6 digits, 30-second steps, a 160-bit random key), a code accepted for the step
 before and after the current one too (clocks drift), and only for a step later than the last one used (`last_t`).
