@@ -27,10 +27,10 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 
 from enterprises import ratelimits, two_factor
 from enterprises.access import is_provider, staff_council
+from enterprises.listings import new_listing_slug
 from enterprises.models import (
     Council,
     Enterprise,
@@ -171,19 +171,6 @@ def _create_user(*, name: str, email: str, password: str):
     return user
 
 
-def unique_enterprise_slug(name: str) -> str:
-    base = slugify(name)[:190].strip("-") or "enterprise"
-    taken = set(
-        Enterprise.objects.filter(slug__regex=rf"^{base}(-[0-9]+)?$").values_list("slug", flat=True)
-    )
-    if base not in taken:
-        return base
-    number = 2
-    while f"{base}-{number}" in taken:
-        number += 1
-    return f"{base}-{number}"
-
-
 def _create_draft_listing(*, user, enterprise_name: str, council: Council, summary: str) -> Enterprise:
     for _ in range(5):
         try:
@@ -191,7 +178,7 @@ def _create_draft_listing(*, user, enterprise_name: str, council: Council, summa
                 enterprise = Enterprise.objects.create(
                     council=council,
                     name=enterprise_name.strip(),
-                    slug=unique_enterprise_slug(enterprise_name),
+                    slug=new_listing_slug(enterprise_name),
                     summary=summary.strip(),
                     status=Enterprise.Status.DRAFT,
                 )

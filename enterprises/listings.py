@@ -8,6 +8,7 @@ both succeed, records a ListingEvent, tells the provider by email, and raises Tr
 the person) when the transition is not allowed.
 """
 
+import secrets
 from datetime import date
 
 from django.conf import settings
@@ -15,6 +16,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 
 from enterprises.access import staff_council
 from enterprises.models import Enterprise, EnterpriseCheck, ListingEvent, Revision
@@ -42,9 +44,22 @@ def _require_staff_of(user, listing: Enterprise) -> None:
         raise TransitionError("Only staff of the council that lists this enterprise can do that")
 
 
+def _require_someone_else(user, listing: Enterprise) -> None:
+    if listing.members.filter(pk=user.pk).exists():
+        raise TransitionError(
+            f"You cannot approve or review {listing.name}, because you belong to it. Ask a colleague to do it."
+        )
+
+
 def _require_member(user, listing: Enterprise) -> None:
     if not listing.members.filter(pk=user.pk).exists():
         raise TransitionError("Only the enterprise’s own people can do that")
+
+
+def new_listing_slug(name: str) -> str:
+    """A new listing's address, for good: its name and a random part. A name alone, or a name and a number, would
+    show whoever lists an enterprise whether an unpublished listing of the same name exists."""
+    return f"{slugify(name)[:180].strip('-') or 'enterprise'}-{secrets.token_hex(3)}"
 
 
 def _move(listing: Enterprise, to: str, *, action: str, by, message: str = "", revision=None) -> Enterprise:
@@ -101,6 +116,7 @@ def approve_listing(
 ) -> Enterprise:
     listing = _locked(enterprise)
     _require_staff_of(by, listing)
+    _require_someone_else(by, listing)
     _require_status(listing, {Status.SUBMITTED})
     record_checks(listing, kinds=checks, by=by)
     listing.published_at = timezone.now()
@@ -163,6 +179,7 @@ def mark_reviewed(*, enterprise: Enterprise, by, checks: list[str] = (), review_
     """The yearly review: staff confirm the listing again, which sets the next review date."""
     listing = _locked(enterprise)
     _require_staff_of(by, listing)
+    _require_someone_else(by, listing)
     _require_status(listing, {Status.PUBLISHED, Status.SUSPENDED})
     record_checks(listing, kinds=checks, by=by)
     listing.review_due_on = review_due_on or timezone.localdate() + timezone.timedelta(
@@ -211,6 +228,7 @@ def approve_revision(*, revision: Revision, by, message: str = "") -> Revision:
     locked = _locked_pending_revision(revision, sent=True)
     listing = _locked(locked.enterprise)
     _require_staff_of(by, listing)
+    _require_someone_else(by, listing)
     apply_revision(locked)
     locked.status, locked.decided_by, locked.decided_at = Revision.Status.APPROVED, by, timezone.now()
     locked.save()

@@ -399,26 +399,30 @@ class TestListYourEnterprise:
             "jean@lunchclub.example", "jean@lunchclub.example", "Jean Smith"
         )
         assert user.password.startswith("argon2") and user.check_password(PASSWORD)
-        assert (enterprise.name, enterprise.slug, enterprise.status, enterprise.council) == (
-            "Malvern Lunch Club", "malvern-lunch-club", Enterprise.Status.DRAFT, council
+        assert (enterprise.name, enterprise.status, enterprise.council) == (
+            "Malvern Lunch Club", Enterprise.Status.DRAFT, council
         )
+        assert re.fullmatch(r"malvern-lunch-club-[0-9a-f]{6}", enterprise.slug)
         assert enterprise.summary == "A friendly lunch club for older people in Malvern, every Thursday."
         assert list(enterprise.members.all()) == [user]
         assert ListingEvent.objects.get(enterprise=enterprise).action == "created"
         assert signed_in_id(client) == user.pk
-        assert response.status_code == 302 and response.url == "/provider/listings/malvern-lunch-club/"
+        assert response.status_code == 302 and response.url == f"/provider/listings/{enterprise.slug}/"
 
     def test_the_new_person_signs_in_with_the_email_they_gave(self, client, council):
         client.post("/list-your-enterprise/", listing_form())
 
         assert sign_in(Client(), "JEAN@lunchclub.example").status_code == 302
 
-    def test_the_slug_is_unique(self, client, council):
-        make_enterprise("Malvern Lunch Club", slug="malvern-lunch-club", council=council)
+    def test_a_new_drafts_address_does_not_show_whether_an_unpublished_listing_has_the_same_name(
+        self, client, council
+    ):
+        make_enterprise("Malvern Lunch Club", slug="malvern-lunch-club", council=council,
+                        status=Enterprise.Status.SUBMITTED)
 
         response = client.post("/list-your-enterprise/", listing_form())
 
-        assert response.url == "/provider/listings/malvern-lunch-club-2/"
+        assert re.fullmatch(r"/provider/listings/malvern-lunch-club-[0-9a-f]{6}/", response.url)
 
     def test_an_email_that_already_has_an_account_is_refused_in_any_case(self, client, council, jean):
         page = html(client.post("/list-your-enterprise/", listing_form(email="JEAN@example.org", password="x" * 12,
@@ -724,6 +728,13 @@ class TestAcceptingAnInvitation:
                            password_confirm="short"))
 
         assert "This password is too short" in page and 'value="Nia New"' in page
+        assert not User.objects.filter(email="new.person@example.org").exists()
+
+    def test_a_password_that_is_the_email_address_is_refused(self, client, referrer_invitation):
+        page = html(accept(client, f"/invitations/{referrer_invitation.token}/", password="new.person@example.org",
+                           password_confirm="new.person@example.org"))
+
+        assert "The password is too similar to the email address" in page
         assert not User.objects.filter(email="new.person@example.org").exists()
 
     def test_someone_with_an_account_signs_in_first_and_then_accepts(self, client, referrer_invitation):

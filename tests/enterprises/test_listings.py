@@ -1,6 +1,7 @@
 """The listing lifecycle: every transition from every status, by the right person and the wrong ones, and two staff
 acting on the same listing at once."""
 
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -429,3 +430,47 @@ class TestTwoStaffAtOnce:
         loser = next(r for r in results.values() if r != "done")
         assert "already been dealt with" in str(loser)
         assert ListingEvent.objects.filter(revision=revision).count() == 1
+
+
+@pytest.mark.django_db
+class TestStaffDoNotApproveTheirOwn:
+    @pytest.mark.parametrize("decision", ["approve_listing", "mark_reviewed"])
+    def test_staff_cannot_approve_or_review_an_enterprise_they_belong_to(self, people, decision):
+        listing = listing_in(Status.SUBMITTED if decision == "approve_listing" else Status.PUBLISHED, people)
+        listing.members.add(people.staff)
+
+        with pytest.raises(TransitionError, match="because you belong to it. Ask a colleague"):
+            getattr(listings, decision)(enterprise=listing, by=people.staff)
+
+        listing.refresh_from_db()
+        assert not listing.events.exists() and not listing.checks.exists()
+
+    def test_staff_cannot_approve_changes_to_an_enterprise_they_belong_to(self, people):
+        listing, revision = live_listing_with_revision(people)
+        listing.members.add(people.staff)
+
+        with pytest.raises(TransitionError, match="because you belong to it"):
+            listings.approve_revision(revision=revision, by=people.staff)
+
+        revision.refresh_from_db()
+        assert revision.status == Revision.Status.PENDING
+
+
+@pytest.mark.django_db
+class TestAddress:
+    def test_a_new_listings_address_is_the_same_shape_whether_or_not_its_name_is_taken(self, db):
+        make_enterprise("Malvern Lunch Club", status=Status.SUBMITTED, slug="malvern-lunch-club")
+
+        taken, free = listings.new_listing_slug("Malvern Lunch Club"), listings.new_listing_slug("Malvern Supper Club")
+
+        assert re.fullmatch(r"malvern-lunch-club-[0-9a-f]{6}", taken)
+        assert re.fullmatch(r"malvern-supper-club-[0-9a-f]{6}", free)
+
+    def test_publishing_keeps_the_address_so_open_pages_and_emailed_links_still_work(self, people):
+        listing = listing_in(Status.SUBMITTED, people)
+        before = listing.slug
+
+        listings.approve_listing(enterprise=listing, by=people.staff)
+
+        listing.refresh_from_db()
+        assert listing.slug == before
