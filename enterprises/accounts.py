@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.backends import ModelBackend
+from django.core import signing
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -37,6 +38,7 @@ from enterprises.models import (
     Invitation,
     ListingEvent,
     Organisation,
+    PendingSignUp,
     SignInAttempt,
     StaffMembership,
 )
@@ -47,7 +49,6 @@ LOCKED_OUT_MESSAGE = (
     f"You have tried to sign in too many times. Wait {settings.SIGN_IN_LOCKOUT_MINUTES} minutes, then try again, "
     "or reset your password."
 )
-EMAIL_TAKEN_MESSAGE = "An account already exists with this email address. Sign in, or reset your password."
 
 
 def normalise_email(email: str | None) -> str:
@@ -194,18 +195,111 @@ def _create_draft_listing(*, user, enterprise_name: str, council: Council, summa
     return enterprise
 
 
-@transaction.atomic
-def create_provider_with_draft_listing(
-    *, name: str, email: str, password: str, enterprise_name: str, council: Council, summary: str = ""
-):
-    """A new provider: their account and a draft listing of their enterprise, which they belong to.
+# A new provider: "List your enterprise" gives the same answer whether or not the email address has an account
+# ("Check your email"), so it cannot be used to find out who has one. What the email says differs: a link to confirm
+# the new account, or, to an existing account's owner, that they already have one.
 
-    Raises EmailTaken if an account already has this email address (also when two requests race: the second
-    waits for the first, then fails on the unique username), so a double submit makes one account and one listing.
+CONFIRMATION_LINK_DAYS = 3
+_CONFIRMATION_SALT = "enterprises.accounts.confirm-sign-up"
+SAME_SIGN_UP_WITHIN = timedelta(minutes=15)  # a second identical request meanwhile is the form sent twice
+
+
+def confirmation_path(user) -> str:
+    token = signing.dumps({"user": user.pk, "email": user.email}, salt=_CONFIRMATION_SALT)
+    return reverse("confirm_sign_up", kwargs={"token": token})
+
+
+def _email(template: str, to: str, subject: str, **context) -> None:
+    body = render_to_string(template, {"SITE_NAME": settings.SITE_NAME, "SITE_URL": settings.SITE_URL, **context})
+    transaction.on_commit(lambda: send_mail(subject, body, None, [to]))
+
+
+def _pending(user) -> bool:
+    """An account made by "List your enterprise" and never confirmed."""
+    return not user.is_active and PendingSignUp.objects.filter(user=user).exists()
+
+
+@transaction.atomic
+def start_provider_sign_up(
+    *, name: str, email: str, password: str, enterprise_name: str, council: Council, summary: str = ""
+) -> None:
+    """A new provider's account (not yet active) and draft listing, and an email with a link to confirm the address.
+
+    When the address already has an account, its owner is told so instead. When it has an account that was never
+    confirmed, the same request again (a double submit) sends nothing more, and anything else replaces it: the
+    person lost the first email, or someone else used their address.
     """
-    user = _create_user(name=name, email=email, password=password)
+    email = normalise_email(email)
+    existing = User.objects.select_for_update().filter(Q(email__iexact=email) | Q(username__iexact=email)).first()
+    if existing is not None and not _pending(existing):
+        _email("accounts/sign_up_account_exists_email.txt", existing.email,
+               f"You already have an account on {settings.SITE_NAME}",
+               sign_in=f"{settings.SITE_URL}{reverse('sign_in')}",
+               reset=f"{settings.SITE_URL}{reverse('password_reset')}")
+        return
+    if existing is not None:
+        if existing.pending_sign_up.created_at > timezone.now() - SAME_SIGN_UP_WITHIN and existing.enterprises.filter(
+            name__iexact=enterprise_name.strip(), council=council
+        ).exists():
+            return
+        existing.enterprises.filter(status=Enterprise.Status.DRAFT).delete()
+        existing.delete()
+    try:
+        with transaction.atomic():  # a savepoint: the unique username refuses the second of two racing requests
+            user = User(username=email, email=email, first_name=name.strip()[:150], is_active=False)
+            user.set_password(password)
+            user.save()
+            PendingSignUp.objects.create(user=user)
+    except IntegrityError:
+        return  # the same request, at the same moment: the first sends the email
     enterprise = _create_draft_listing(user=user, enterprise_name=enterprise_name, council=council, summary=summary)
-    return user, enterprise
+    _email("accounts/sign_up_confirm_email.txt", user.email, f"Confirm your email address for {settings.SITE_NAME}",
+           enterprise=enterprise, link=f"{settings.SITE_URL}{confirmation_path(user)}", days=CONFIRMATION_LINK_DAYS)
+
+
+class ConfirmationError(Exception):
+    """A confirmation link that does not work: `reason` is "unknown", "expired" or "confirmed"."""
+
+    def __init__(self, reason: str):
+        self.reason = reason
+        super().__init__(reason)
+
+
+def account_to_confirm(token: str):
+    """The never-confirmed account a confirmation link is for, or ConfirmationError."""
+    try:
+        data = signing.loads(token, salt=_CONFIRMATION_SALT, max_age=timedelta(days=CONFIRMATION_LINK_DAYS))
+    except signing.SignatureExpired as error:
+        raise ConfirmationError("expired") from error
+    except signing.BadSignature as error:
+        raise ConfirmationError("unknown") from error
+    user = User.objects.filter(pk=data.get("user"), email=data.get("email")).first()
+    if user is None:
+        raise ConfirmationError("unknown")  # replaced by a later sign-up
+    if not _pending(user):
+        raise ConfirmationError("confirmed")
+    return user
+
+
+@transaction.atomic
+def confirm_sign_up(token: str):
+    """Make the account live. Returns the person and their draft listing. Raises ConfirmationError."""
+    user = account_to_confirm(token)
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if not _pending(user):
+        raise ConfirmationError("confirmed")  # a second click, at the same moment
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    PendingSignUp.objects.filter(user=user).delete()
+    return user, user.enterprises.order_by("-created_at").first()
+
+
+def unconfirmed_with_password(email: str, password: str) -> bool:
+    """Whether this is the right password of an account still waiting for its email address to be confirmed: only
+    its owner is told so, at sign-in."""
+    user = User.objects.filter(email__iexact=normalise_email(email), is_active=False, pending_sign_up__isnull=False)
+    user = user.first()
+    return user is not None and user.check_password(password)
 
 
 @transaction.atomic

@@ -12,12 +12,11 @@ from django.core.exceptions import ValidationError
 
 from directory.forms import GovukFormMixin
 from enterprises.accounts import (
-    EMAIL_TAKEN_MESSAGE,
     LOCKED_OUT_MESSAGE,
-    email_taken,
     existing_team_refusal,
     normalise_email,
     sign_in_refused,
+    unconfirmed_with_password,
     validate_new_password,
 )
 from enterprises.models import Council, Invitation, StaffMembership
@@ -25,6 +24,10 @@ from enterprises.models import Council, Invitation, StaffMembership
 PASSWORD_TEMPLATE = "accounts/fields/password.html"
 EMAIL_FORMAT_MESSAGE = "Enter an email address in the correct format, like name@example.com"
 WRONG_PASSWORD_MESSAGE = "The email address or password is not right. Check them and try again."
+UNCONFIRMED_MESSAGE = (
+    "Confirm your email address first, with the link in the email we sent you. No email? List your enterprise "
+    "again and we will send a new link."
+)
 PASSWORDS_DIFFER_MESSAGE = "The passwords do not match. Enter the same password twice."
 
 
@@ -104,6 +107,8 @@ class SignInForm(AccountFormMixin, forms.Form):
             self.failed = True
             if sign_in_refused(email):  # that was the failure that locks the account
                 self.add_error("email", LOCKED_OUT_MESSAGE)
+            elif unconfirmed_with_password(email, password):
+                self.add_error("email", UNCONFIRMED_MESSAGE)
             else:
                 self.add_error("password", WRONG_PASSWORD_MESSAGE)
         return self.cleaned_data
@@ -200,14 +205,8 @@ class ListYourEnterpriseForm(NewPasswordMixin, ListingForm):
     field_order = ["name", "email", "password", "password_confirm", "enterprise_name", "council", "summary"]
 
     def clean_email(self):
-        email = normalise_email(self.cleaned_data["email"])
-        if email_taken(email):
-            raise ValidationError(EMAIL_TAKEN_MESSAGE, code="email_taken")
-        return email
-
-    def only_the_email_is_taken(self) -> bool:
-        """True when the one problem is an existing account: perhaps the form was sent twice."""
-        return set(self.errors) == {"email"} and self.has_error("email", code="email_taken")
+        # Whether an account has this address is not said here: the email we send says it (enterprises/accounts.py).
+        return normalise_email(self.cleaned_data["email"])
 
 
 class InvitationForm(GovukFormMixin, forms.Form):

@@ -485,6 +485,13 @@ class Invitation(models.Model):
     accepted_at = models.DateTimeField(null=True, blank=True)
 
 
+class PendingSignUp(models.Model):
+    """An account made by "List your enterprise" that is not live until its email address is confirmed."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pending_sign_up")
+    created_at = models.DateTimeField(default=timezone.now)
+
+
 class SignInAttempt(models.Model):
     """Each sign-in attempt, kept to refuse an account after repeated failures (and to rate-limit by address)."""
 

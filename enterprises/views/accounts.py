@@ -6,7 +6,7 @@ read forms, call those functions and choose a page.
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -15,26 +15,27 @@ from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from enterprises import ratelimits, sessions, two_factor
 from enterprises.access import referrer_organisations, staff_required
 from enterprises.accounts import (
-    EMAIL_TAKEN_MESSAGE,
-    EmailTaken,
+    CONFIRMATION_LINK_DAYS,
+    ConfirmationError,
     InvitationError,
     InvitationUnusable,
     accept_invitation,
+    account_to_confirm,
     add_draft_listing,
     clear_failures,
-    create_provider_with_draft_listing,
+    confirm_sign_up,
     email_taken,
     invitation_is_usable,
     invite,
     invite_to_team,
     landing_page,
     normalise_email,
-    sign_in_refused,
+    start_provider_sign_up,
 )
 from enterprises.forms_accounts import (
     AcceptInvitationForm,
@@ -175,67 +176,64 @@ password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
 # List your enterprise -----------------------------------------------------------------------------------------------
 
 
+SIGN_UP_EMAIL_KEY = "sign_up_email"
+
+
 @sensitive_post_parameters("password", "password_confirm")
 @require_http_methods(["GET", "POST"])
 def list_your_enterprise(request):
-    """A new provider creates an account and a draft listing in one step; a signed-in person adds a listing."""
+    """A new provider gives their details and their enterprise's, then confirms their email address; a signed-in
+    person adds a listing at once."""
     signed_in = request.user.is_authenticated
     form_class = ListingForm if signed_in else ListYourEnterpriseForm
     form = form_class(request.POST if request.method == "POST" else None)
     refusal = None
-    if request.method == "POST":
-        if form.is_valid() and not signed_in:  # a new account: limited per client network
-            refusal = ratelimits.attempt(request, "sign_up")
-            if refusal is not None:
-                form.refuse(refusal)
-        if form.is_valid():
-            data = form.cleaned_data
-            listing = {name: data[name] for name in ("enterprise_name", "council", "summary")}
-            if signed_in:
-                enterprise = add_draft_listing(user=request.user, **listing)
-                messages.success(request, f"Your listing for {enterprise.name} is saved as a draft")
-                return redirect(task_list_path(enterprise))
-            try:
-                user, enterprise = create_provider_with_draft_listing(
-                    name=data["name"], email=data["email"], password=data["password"], **listing
-                )
-            except EmailTaken:
-                form.add_error("email", EMAIL_TAKEN_MESSAGE)
-            else:
-                login(request, user, backend=EMAIL_BACKEND)
-                messages.success(request, "Your account is ready, and your listing is saved as a draft")
-                return redirect(task_list_path(enterprise))
-        if not signed_in and form.only_the_email_is_taken():
-            enterprise = _same_request_again(request, form)
-            if enterprise is not None:
-                return redirect(task_list_path(enterprise))
+    if request.method == "POST" and not signed_in:
+        refusal = ratelimits.attempt(request, "sign_up")  # every attempt counts, whatever the answer
+        if refusal is not None:
+            form.is_valid()
+            form.refuse(refusal)
+    if request.method == "POST" and refusal is None and form.is_valid():
+        data = form.cleaned_data
+        listing = {name: data[name] for name in ("enterprise_name", "council", "summary")}
+        if signed_in:
+            enterprise = add_draft_listing(user=request.user, **listing)
+            messages.success(request, f"Your listing for {enterprise.name} is saved as a draft")
+            return redirect(task_list_path(enterprise))
+        start_provider_sign_up(name=data["name"], email=data["email"], password=data["password"], **listing)
+        request.session[SIGN_UP_EMAIL_KEY] = data["email"]
+        return redirect("list_your_enterprise_sent")
     response = render(request, "accounts/list_your_enterprise.html", {"form": form, "signed_in": signed_in})
     return too_many_attempts(response, refusal)
 
 
-def _same_request_again(request, form):
-    """The form was sent twice (a double click): the first made the account and listing, so sign in and go there.
+@require_GET
+def list_your_enterprise_sent(request):
+    email = request.session.get(SIGN_UP_EMAIL_KEY)
+    if not email:
+        return redirect("list_your_enterprise")
+    return render(request, "accounts/list_your_enterprise_sent.html",
+                  {"email": email, "link_days": CONFIRMATION_LINK_DAYS})
 
-    Only with the account's own password, through the usual sign-in checks (lockout, the network's rate limit), and
-    never for a person with two-factor sign-in on, who signs in on the sign-in page with their code.
-    """
-    email, password = normalise_email(request.POST.get("email")), request.POST.get("password", "")
-    name, council = form.cleaned_data.get("enterprise_name"), form.cleaned_data.get("council")
-    if not (email and password and name and council) or sign_in_refused(email):
-        return None
-    if ratelimits.refusal(request, "sign_in") is not None:
-        return None
-    user = authenticate(request, email=email, password=password)
-    if user is None:
-        ratelimits.record(request, "sign_in")
-        return None
-    if two_factor.is_on(user):
-        return None
-    enterprise = user.enterprises.filter(status=Enterprise.Status.DRAFT, name__iexact=name.strip(), council=council)
-    enterprise = enterprise.order_by("-created_at").first()
-    if enterprise is not None:
-        login(request, user)
-    return enterprise
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def confirm_sign_up_page(request, token):
+    """The link in the email. Opening it changes nothing (mail scanners open links); the button confirms."""
+    try:
+        user = account_to_confirm(token)
+        if request.method == "POST":
+            user, enterprise = confirm_sign_up(token)
+            logout(request)
+            login(request, user, backend=EMAIL_BACKEND)
+            messages.success(request, "Your email address is confirmed, and your listing is saved as a draft")
+            return redirect(task_list_path(enterprise) if enterprise else landing_page(user))
+    except ConfirmationError as error:
+        status = 410 if error.reason in {"expired", "confirmed"} else 404
+        return render(request, "accounts/confirm_sign_up.html",
+                      {"reason": error.reason, "link_days": CONFIRMATION_LINK_DAYS}, status=status)
+    return render(request, "accounts/confirm_sign_up.html",
+                  {"reason": "", "email": user.email, "enterprise": user.enterprises.first()})
 
 
 # Invitations --------------------------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
 from django.utils import timezone
@@ -23,6 +24,7 @@ from django.utils.http import urlsafe_base64_encode
 from playwright.sync_api import Page, expect
 
 from enterprises import listings
+from enterprises.accounts import confirmation_path, start_provider_sign_up
 from enterprises.models import (
     CostType,
     Delivery,
@@ -144,6 +146,9 @@ def build_listings(make_person) -> Listings:
     return Listings(staff, provider, draft, str(draft_service.pk), returned, submitted, published, revision, editing)
 
 
+User = get_user_model()
+
+
 # Given: the pages, each opened in the states it is checked in -------------------------------------------------------
 
 Open = Callable[[Page, Listings], None]
@@ -226,6 +231,25 @@ def password_reset_sent(page: Page, world: Listings) -> None:
     page.get_by_label("Email address").fill(world.provider.email)
     press(page, "Send the link")
     expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
+
+
+def listed_and_told_to_check_email(page: Page, world: Listings) -> None:
+    go(page, "/list-your-enterprise/")
+    page.get_by_label("Your full name").fill("Nia New")
+    page.get_by_label("Email address").fill("nia@evesham-walkers.example")
+    page.get_by_label("Create a password").fill("a long browser test password")
+    page.get_by_label("Confirm your password").fill("a long browser test password")
+    page.get_by_label("Name of your enterprise").fill("Evesham Walkers")
+    page.get_by_label("What does your enterprise do?").fill("Walks for older people in Evesham.")
+    press(page, "Create your account and start your listing")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
+
+
+def confirmation_page(page: Page, world: Listings) -> None:
+    start_provider_sign_up(name="Nia New", email="nia@pershore-walkers.example", password="a long browser password",
+                           enterprise_name="Pershore Walkers", council=world.draft.council)
+    go(page, confirmation_path(User.objects.get(email="nia@pershore-walkers.example")))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Confirm your email address")
 
 
 def new_password_page(page: Page, world: Listings) -> None:
@@ -326,6 +350,11 @@ PAGES = [
     AccountPage("list your enterprise", "visitor", opened(lambda w: "/list-your-enterprise/"),
                  sent_with(lambda w: "/list-your-enterprise/", {"Email address": "jean@example.org"},
                            "Create your account and start your listing")),
+    AccountPage("list your enterprise: check your email", "visitor", listed_and_told_to_check_email),
+    AccountPage("list your enterprise: confirm your email address", "visitor", confirmation_page),
+    AccountPage("list your enterprise: a confirmation link that does not work", "visitor",
+                 opened(lambda w: "/list-your-enterprise/confirm/not-a-token/", status=404,
+                        showing="This link does not work")),
     AccountPage("list another enterprise, signed in", "provider", opened(lambda w: "/list-your-enterprise/"),
                  sent_with(lambda w: "/list-your-enterprise/", {"Name of your enterprise": ""},
                            "Start your listing")),

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pytest
+from django.core import mail
 from django.db import transaction
 from django.utils import timezone
 from playwright.sync_api import Page, expect
@@ -129,7 +130,15 @@ def when_they_create_their_account_and_a_draft_listing(page: Page) -> None:
     page.get_by_label("Which council area do you work in?").select_option(label=COUNCIL)
     fill(page, {"What does your enterprise do?": "A singing group for older people and carers in Malvern."})
     press(page, "Create your account and start your listing")
-    then_they_are_told(page, "Your account is ready, and your listing is saved as a draft")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
+
+
+def when_they_confirm_their_email_address(page: Page) -> None:
+    links = re.findall(r"https?://[^\s/]+(/list-your-enterprise/confirm/[^\s/]+/)", mail.outbox[-1].body)
+    assert mail.outbox[-1].to == [PROVIDER_EMAIL] and len(links) == 1
+    page.goto(links[0])
+    press(page, "Confirm and continue")
+    then_they_are_told(page, "Your email address is confirmed, and your listing is saved as a draft")
     then_the_heading_is(page, ENTERPRISE)
 
 
@@ -300,6 +309,7 @@ def test_a_provider_lists_their_enterprise_and_the_council_approves_it_and_then_
 
     when_they_choose_to_list_their_enterprise(provider)
     when_they_create_their_account_and_a_draft_listing(provider)
+    when_they_confirm_their_email_address(provider)
     when_they_fill_in_the_task_list(provider, insurance_expires_on=today + timedelta(days=200))
     then_every_task_is_completed(provider)
     when_they_send_their_listing_to_the_council(provider)

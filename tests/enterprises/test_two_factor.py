@@ -351,7 +351,7 @@ class TestSigningIn:
 
         response = client.post("/list-your-enterprise/", form)
 
-        assert response.status_code == 200 and signed_in_id(client) is None
+        assert response.url == "/list-your-enterprise/check-your-email/" and signed_in_id(client) is None
 
 
 @pytest.mark.django_db(transaction=True)
