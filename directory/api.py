@@ -96,7 +96,12 @@ def open_endpoint(view):
 
 
 def _param(request, name: str) -> str:
-    return request.GET.get(name, "").strip()
+    """A parameter's text, stripped. A NUL character is refused here, for every parameter: no filter could use one,
+    and PostgreSQL refuses it in any text it is sent."""
+    text = request.GET.get(name, "").strip()
+    if "\x00" in text:
+        raise ApiError(400, f"{name} must not contain a NUL character (%00)", name)
+    return text
 
 
 def _whole_number(request, name: str, *, default: int, low: int, high: int) -> int:

@@ -30,10 +30,15 @@ class GovukDateInput(forms.MultiWidget):
 class GovukDateField(forms.Field):
     """A date typed into a GovukDateInput, with the GOV.UK date input's error messages.
 
-    `what` names the date in those messages: "The expiry date must include a month".
+    `what` names the date in those messages: "The expiry date must include a month". Whatever is typed, the answer
+    is a date or one of those messages, never a server error. The year must be from `earliest_year` to `latest_year`:
+    nothing we ask about is earlier or later, and a date at the end of the calendar (31 12 9999) has no day after it
+    for the reports to count to.
     """
 
     widget = GovukDateInput
+    earliest_year = 1900
+    latest_year = 2100
 
     def __init__(self, *, what="The date", **kwargs):
         self.what = what
@@ -50,14 +55,19 @@ class GovukDateField(forms.Field):
         if missing:
             raise forms.ValidationError(f"{self.what} must include a {' and a '.join(missing)}", code="incomplete")
         day, month, year = parts
-        if not (day.isdigit() and month.isdigit() and year.isdigit()):
+        if not all(part.isdecimal() for part in parts):  # what int() reads: isdigit() would let "²" through
             raise forms.ValidationError(f"{self.what} must be a real date, in numbers", code="invalid")
         if len(year) != 4:
             raise forms.ValidationError(f"The year must include 4 numbers, like {datetime.date.today().year}",
                                         code="invalid")
+        if not self.earliest_year <= int(year) <= self.latest_year:
+            raise forms.ValidationError(
+                f"{self.what} must be between 1 January {self.earliest_year} and 31 December {self.latest_year}",
+                code="out_of_range",
+            )
         try:
             return datetime.date(int(year), int(month), int(day))
-        except ValueError:
+        except (ValueError, OverflowError):  # no such day, or a number no day or month has (99999999999999999999)
             raise forms.ValidationError(f"{self.what} must be a real date", code="invalid") from None
 
 

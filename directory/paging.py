@@ -3,6 +3,9 @@
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Window
 
+# PostgreSQL's OFFSET and LIMIT are bigints: no list is longer, so a page number beyond it is past the end.
+LARGEST_OFFSET = 2**63 - 1
+
 
 def page_of(queryset, page_number, per_page: int) -> Page:
     """The requested page (the first for nonsense, the last for a number past the end), counted in the same query.
@@ -13,6 +16,7 @@ def page_of(queryset, page_number, per_page: int) -> Page:
         number = max(int(page_number), 1)
     except (TypeError, ValueError):
         number = 1
+    number = min(number, LARGEST_OFFSET // per_page)
     counted = queryset.annotate(total_matches=Window(Count("*")))
     offset = (number - 1) * per_page
     rows = list(counted[offset : offset + per_page])
@@ -20,8 +24,8 @@ def page_of(queryset, page_number, per_page: int) -> Page:
         total = rows[0].total_matches
     else:
         total = queryset.count()
-        if total:  # past the end: show the last page
-            number = (total - 1) // per_page + 1
+        number = max((total - 1) // per_page + 1, 1)  # past the end: the last page (the first, of nothing)
+        if total:
             offset = (number - 1) * per_page
             rows = list(counted[offset : offset + per_page])
     paginator = Paginator(queryset, per_page)

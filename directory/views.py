@@ -4,7 +4,6 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.template.loader import render_to_string
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from directory.filters import ServiceFilter
@@ -13,6 +12,7 @@ from directory.page_cache import Content, page_response, public_page
 from directory.search_log import record_search, search_record_fields, visitor_code
 from directory.shortlist import add_to_shortlist, keep_only_in_shortlist, remove_from_shortlist, shortlisted_ids
 from enterprises.models import Category, Enterprise, Service
+from enterprises.views.accounts import safe_next
 
 
 # What a result shows: fetching only these keeps the rows narrow while PostgreSQL counts and sorts every match.
@@ -150,10 +150,8 @@ def shortlist_print(request):
 
 
 def _back(request, fallback):
-    target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return redirect(target)
-    return redirect(fallback)
+    """To the page the button was on (`next`, when it is a page of this site), otherwise to `fallback`."""
+    return redirect(safe_next(request, request.POST.get("next")) or fallback)
 
 
 @require_POST

@@ -6,6 +6,7 @@ Mounted at the site root, with no namespace.
 
 from django.urls import path
 
+from directory import converters  # noqa: F401  (registers <text:…>, which refuses a NUL)
 from enterprises.views import accounts, two_factor
 
 urlpatterns = [
@@ -24,12 +25,12 @@ urlpatterns = [
     path("password-reset/", accounts.password_reset, name="password_reset"),
     path("password-reset/sent/", accounts.password_reset_done, name="password_reset_done"),
     path("reset/done/", accounts.password_reset_complete, name="password_reset_complete"),
-    path("reset/<uidb64>/<token>/", accounts.password_reset_confirm, name="password_reset_confirm"),
+    path("reset/<text:uidb64>/<text:token>/", accounts.password_reset_confirm, name="password_reset_confirm"),
     path("list-your-enterprise/", accounts.list_your_enterprise, name="list_your_enterprise"),
     path("list-your-enterprise/check-your-email/", accounts.list_your_enterprise_sent,
          name="list_your_enterprise_sent"),
-    path("list-your-enterprise/confirm/<str:token>/", accounts.confirm_sign_up_page, name="confirm_sign_up"),
+    path("list-your-enterprise/confirm/<text:token>/", accounts.confirm_sign_up_page, name="confirm_sign_up"),
     path("invitations/new/", accounts.invite_someone, name="invite"),
     path("invitations/team/", accounts.invite_colleague, name="invite_colleague"),
-    path("invitations/<str:token>/", accounts.accept_invitation_page, name="accept_invitation"),
+    path("invitations/<text:token>/", accounts.accept_invitation_page, name="accept_invitation"),
 ]

@@ -2,12 +2,13 @@
 
 from django.urls import path
 
+from directory import converters  # noqa: F401  (registers <text:…>, which refuses a NUL)
 from enterprises.views import provider as views
 
 app_name = "provider"
 
 listing = "listings/<slug:slug>/"
-service = f"{listing}services/<str:key>/"
+service = f"{listing}services/<text:key>/"
 
 urlpatterns = [
     path("", views.home, name="home"),

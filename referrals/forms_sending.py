@@ -5,8 +5,6 @@ Each form's `answers()` gives what it adds to the draft, JSON-serialisable (date
 turns a draft back into the form's initial values.
 """
 
-import datetime
-
 from django import forms
 from django.utils import timezone
 
@@ -111,12 +109,9 @@ class PersonForm(DraftForm):
     }
 
     def clean_date_of_birth(self):
-        born = self.cleaned_data["date_of_birth"]
-        if born is not None:
-            if born >= timezone.localdate():
-                raise forms.ValidationError("Their date of birth must be in the past", code="future")
-            if born < datetime.date(1900, 1, 1):
-                raise forms.ValidationError("Their date of birth must be after 1 January 1900", code="too_early")
+        born = self.cleaned_data["date_of_birth"]  # from 1900 on: GovukDateField's years
+        if born is not None and born >= timezone.localdate():
+            raise forms.ValidationError("Their date of birth must be in the past", code="future")
         return born
 
     def clean(self):

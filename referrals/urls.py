@@ -3,13 +3,14 @@ provider's, under /provider/referrals/) and the council's figures (under /counci
 
 from django.urls import path
 
+from directory import converters  # noqa: F401  (registers <text:…>, which refuses a NUL)
 from referrals.views import answering, council, following, sending
 
 app_name = "referrals"
 
 refer = "services/<int:pk>/refer/"
-sent = "referrals/<str:reference>/"
-received = "provider/referrals/<str:reference>/"
+sent = "referrals/<text:reference>/"
+received = "provider/referrals/<text:reference>/"
 
 urlpatterns = [
     # Sending: a question-page flow kept in the session until "Send referral".

@@ -67,8 +67,11 @@ def too_many_attempts(response, refusal: ratelimits.Refusal | None):
 
 
 def safe_next(request, value: str | None) -> str:
-    """`value` if it is a page of this site, otherwise nothing: a sign-in link must not send people elsewhere."""
-    if value and url_has_allowed_host_and_scheme(
+    """`value` if it is a page of this site, otherwise nothing: a sign-in link must not send people elsewhere.
+
+    Only a path ("/shortlist/"): redirect() would take "99" or "home", which have no slash or dot, for the name of a
+    URL pattern, and fail."""
+    if value and value.startswith("/") and url_has_allowed_host_and_scheme(
         value, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return value

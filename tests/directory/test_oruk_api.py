@@ -593,6 +593,16 @@ class TestFilters:
     def test_a_search_too_long_is_a_400(self, client):
         assert get(client, "/services", status=400, search="x" * 201)["parameter"] == "search"
 
+    @pytest.mark.parametrize("path, parameter", [
+        ("/services", "search"), ("/service_at_locations", "search"), ("/services", "postcode"),
+        ("/services", "day"), ("/services", "page"), ("/taxonomy_terms", "taxonomy_id"),
+    ])
+    def test_a_nul_character_in_any_parameter_is_a_400_that_says_so(self, client, path, parameter):
+        data = get(client, path, status=400, **{parameter: "lunch\x00club"})
+
+        assert data["message"] == f"{parameter} must not contain a NUL character (%00)"
+        assert data["parameter"] == parameter
+
     def test_taxonomy_term_id(self, client, day_clubs, home_help, carers):
         make_service("Club", categories=[day_clubs])
         make_service("Help", categories=[home_help], client_groups=[carers])

@@ -185,8 +185,9 @@ class TestShortlist:
 
         assert strict.post(f"/shortlist/add/{day_club.pk}/").status_code == 403
 
-    def test_it_does_not_redirect_to_another_site(self, client, day_club):
-        response = client.post(f"/shortlist/add/{day_club.pk}/", {"next": "https://evil.example.com/"})
+    @pytest.mark.parametrize("elsewhere", ["https://evil.example.com/", "99", "home", "odd\x00value"])
+    def test_it_goes_back_only_to_a_page_of_this_site(self, client, day_club, elsewhere):
+        response = client.post(f"/shortlist/add/{day_club.pk}/", {"next": elsewhere})
 
         assert response.url == "/shortlist/"
 

@@ -401,6 +401,18 @@ class TestPage:
         assert "<title>Error:" in page
         assert not response.context["sections"]
 
+    def test_dates_no_calendar_can_count_to_are_explained_not_a_server_error(self, client, world):
+        response = page_of(client, world.staff, {"date_from_day": "99999999999999999999", "date_from_month": "1",
+                                                 "date_from_year": "2025", "date_to_day": "31", "date_to_month": "12",
+                                                 "date_to_year": "9999"})
+        page = response.content.decode()
+
+        assert response.status_code == 200
+        assert page.count("The start date must be a real date") == 2  # in the summary and beside the field
+        assert page.count("The end date must be between 1 January 1900 and 31 December 2100") == 2
+        assert 'value="99999999999999999999"' in page and 'value="9999"' in page
+        assert not response.context["sections"]
+
     def test_an_end_before_the_start_is_an_error(self, client, world):
         page = page_of(client, world.staff, {**PERIOD, "date_to_year": "2023"}).content.decode()
 

@@ -265,7 +265,8 @@ class TestNextPage:
     def test_it_goes_to_a_safe_next_page(self, client, jean):
         assert sign_in(client, jean.email, next="/shortlist/").url == "/shortlist/"
 
-    @pytest.mark.parametrize("unsafe", ["https://evil.example/", "//evil.example/", "javascript:alert(1)"])
+    @pytest.mark.parametrize("unsafe", ["https://evil.example/", "//evil.example/", "javascript:alert(1)", "99",
+                                        "home", "odd\x00value"])
     def test_it_ignores_a_next_page_on_another_site(self, client, jean, unsafe):
         assert 'name="next"' not in html(client.get("/sign-in/", {"next": unsafe}))
         assert sign_in(client, jean.email, next=unsafe).url == "/"

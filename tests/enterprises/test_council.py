@@ -402,6 +402,10 @@ class TestApproving:
         (date_fields("approve", days_ago(1)), "The next review date must be in the future"),
         ({"approve-review_due_on_day": "31", "approve-review_due_on_month": "2", "approve-review_due_on_year": "2030"},
          "The next review date must be a real date"),
+        ({"approve-review_due_on_day": "1", "approve-review_due_on_month": "99999999999999999999",
+          "approve-review_due_on_year": "2030"}, "The next review date must be a real date"),
+        (date_fields("approve", date(9999, 12, 31)),
+         "The next review date must be between 1 January 1900 and 31 December 2100"),
     ])
     def test_a_bad_review_date_is_explained_beside_the_field(self, world, staff_client, fields, message):
         response = staff_client.post(f"/council/listings/{world.submitted.slug}/approve/",

@@ -462,6 +462,10 @@ class TestEditingADraft:
         ("3", "", "2027", "The expiry date must include a month"),
         ("31", "2", "2027", "The expiry date must be a real date"),
         ("3", "3", "27", "The year must include 4 numbers"),
+        ("99999999999999999999", "3", "2027", "The expiry date must be a real date"),
+        ("3", "99999999999999999999", "2027", "The expiry date must be a real date"),
+        ("²", "3", "2027", "The expiry date must be a real date, in numbers"),
+        ("31", "12", "9999", "The expiry date must be between 1 January 1900 and 31 December 2100"),
     ])
     def test_a_wrong_date_is_kept_with_a_message(self, client, draft, provider, day, month, year, message):
         response = signed_in(client, provider).post(f"/provider/listings/{draft.slug}/documents/", {
