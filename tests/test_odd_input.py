@@ -36,7 +36,7 @@ from django.urls.resolvers import RoutePattern
 from django.utils import timezone
 
 from directory import oruk
-from enterprises.accounts import invitation_path, invite, landing_page
+from enterprises.accounts import invitation_path, invite_to_team, landing_page
 from enterprises.listings import submit_revision
 from enterprises.models import Enterprise, Revision
 from enterprises.revisions import save_enterprise_details
@@ -430,8 +430,7 @@ def site(people, settings):
     # On another provider's listing: Jean's own stays open for her to edit.
     save_enterprise_details(people.sitters, by=people.sam, values={"phone": "01632 960999"})
     submit_revision(revision=people.sitters.revisions.get(status=Revision.Status.PENDING), by=people.sam)
-    invitation = invite(council=council, by=people.stella, email="new.referrer@example.org", role="referrer",
-                        organisation_name="Village Agents")
+    invitation = invite_to_team(organisation=people.other_team, by=people.owen, email="new.referrer@example.org")
     return Site(people, invitation_path(invitation))
 
 
