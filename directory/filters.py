@@ -5,7 +5,7 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 
-from directory.forms import GovukFormMixin
+from core.forms import GovukFormMixin
 from directory.search import Place, fair_order, find_place, matching_words, near
 from enterprises.models import Capacity, Category, ClientGroup, CostType, Delivery, Service, WayToPay
 from enterprises.postcodes import PostcodeError

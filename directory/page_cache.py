@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import cache
@@ -77,7 +78,15 @@ def _new_version() -> int:
     return version
 
 
-_RELEASE_FILES = [("templates", "*.html"), ("directory", "*.py"), ("enterprises", "*.py"), ("referrals", "*.py")]
+_PROJECT = Path(__file__).resolve().parent.parent
+
+
+def _release_files() -> list[tuple[Path, str]]:
+    """The templates, the project package and every installed app of ours: a deploy that changes any of them is a
+    new release."""
+    base = Path(settings.BASE_DIR)
+    ours = sorted(config.label for config in apps.get_app_configs() if Path(config.path).parent == _PROJECT)
+    return [(base / "templates", "*.html"), (base / "config", "*.py"), *((base / label, "*.py") for label in ours)]
 
 
 @functools.cache
@@ -87,8 +96,8 @@ def release() -> str:
     mid-way through a rolling upgrade each keep their own."""
     digest = hashlib.sha256()
     base = Path(settings.BASE_DIR)
-    for folder, pattern in _RELEASE_FILES:
-        for path in sorted((base / folder).rglob(pattern)):
+    for folder, pattern in _release_files():
+        for path in sorted(folder.rglob(pattern)):
             digest.update(str(path.relative_to(base)).encode() + b"\0" + path.read_bytes())
     manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
     if manifest.exists():

@@ -4,7 +4,7 @@ Words are kept only as single words that look like a need ("dementia", "swimming
 `scrub_words` drops anything with a digit (phone numbers, house numbers, postcodes, dates), email addresses, a title
 and the name after it, capitalised words we do not know (names are typed with capitals; the types of support and
 who they are for are known), a street and the word before it, and words like "for" and "near". The reports then show
-a word only once enough different visitors, on enough different days, searched it (directory/reports.py), counted
+a word only once enough different visitors, on enough different days, searched it (reports/figures.py), counted
 with `visitor_code`.
 """
 
@@ -16,8 +16,8 @@ from django.conf import settings
 from django.db import connections, router
 from django.utils import timezone
 
+from core.http import client_ip
 from directory.models import SearchRecord
-from enterprises.ratelimits import client_ip
 from enterprises.taxonomy import CATEGORIES, CLIENT_GROUPS
 
 _LETTERS_ONLY = re.compile(r"^[^\W\d_]+(?:['’-][^\W\d_]+)*$")

@@ -6,14 +6,13 @@ from django.template.defaultfilters import pluralize
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_POST
 
+from core.http import safe_next
+from core.paging import page_links, page_of
 from directory.filters import ServiceFilter
-from directory.paging import page_links, page_of
 from directory.page_cache import Content, page_response, public_page
 from directory.search_log import record_search, search_record_fields, visitor_code
 from directory.shortlist import add_to_shortlist, keep_only_in_shortlist, remove_from_shortlist, shortlisted_ids
 from enterprises.models import Category, Enterprise, Service
-from enterprises.views.accounts import safe_next
-
 
 # What a result shows: fetching only these keeps the rows narrow while PostgreSQL counts and sorts every match.
 RESULT_FIELDS = [

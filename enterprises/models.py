@@ -8,7 +8,7 @@ from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
 
-from enterprises.formatting import govuk_time
+from core.dates import govuk_time
 from enterprises.postcodes import METRES_PER_MILE, GridPoint
 
 MAX_COVERAGE_MILES = 50
@@ -570,7 +570,7 @@ class ListingEvent(models.Model):
         ordering = ["at", "pk"]
 
 
-# Security: rate limits and two-factor sign-in (enterprises/ratelimits.py, enterprises/two_factor.py; the two-factor
+# Security: rate limits and two-factor sign-in (accounts/ratelimits.py, accounts/two_factor.py; the two-factor
 # devices are django-otp's TOTPDevice and StaticDevice) -----------------------------------------------------------
 
 
@@ -578,7 +578,7 @@ class RateLimitHit(models.Model):
     """One counted attempt at a rate-limited form from one client network: `key` is "<scope>:<network>".
 
     Counted over a sliding window in the database, so every app server shares the count; old rows are deleted as
-    new ones come (enterprises/ratelimits.py).
+    new ones come (accounts/ratelimits.py).
     """
 
     key = models.CharField(max_length=80)
@@ -586,20 +586,3 @@ class RateLimitHit(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["key", "at"], name="ratelimithit_key_at_idx")]
-
-
-def _two_factor_state_on_sign_in(sender, request, user, **kwargs):
-    """Every login() — our sign-in page, an invitation, the test client's force_login — notes in the session whether
-    it still owes a two-factor step (enterprises/two_factor.py), so that no request has to work it out later."""
-    from enterprises.two_factor import note_sign_in
-
-    note_sign_in(request, user)
-
-
-def _connect_two_factor_signal():
-    from django.contrib.auth.signals import user_logged_in
-
-    user_logged_in.connect(_two_factor_state_on_sign_in, dispatch_uid="enterprises.two_factor.state_on_sign_in")
-
-
-_connect_two_factor_signal()

@@ -22,9 +22,9 @@ from pathlib import Path
 
 from django.db import connection, transaction
 
-from directory.page_cache import catalogue_changed
 from enterprises.models import Postcode
 from enterprises.postcodes import normalise_postcode
+from enterprises.signals import catalogue_changed
 
 NO_COORDINATES_QUALITY = "90"
 NORTHERN_IRELAND_AREA = "BT"
@@ -162,7 +162,7 @@ def import_rows(rows: Iterable[tuple[str, int, int]], area: str = "") -> AreaImp
         changed = cursor.rowcount
         cursor.execute(f"TRUNCATE {STAGING_TABLE}")
         if changed:
-            catalogue_changed()  # a search for a postcode that was unknown finds it now
+            catalogue_changed.send(sender=None)  # a search for a postcode that was unknown finds it now
     return AreaImport(area=area, postcodes=count, changed=changed)
 
 

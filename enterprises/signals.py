@@ -1,12 +1,10 @@
-"""Keep each service's full-text document in step with the names and categories it is built from, and the public
-pages' cached content in step with what they show."""
+"""Keep each service's full-text document in step with the names and categories it is built from, and say when what
+the public pages show has changed (`catalogue_changed`: the public directory's page cache listens, directory/apps.py).
+"""
 
-from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
-from directory.page_cache import catalogue_changed
-from enterprises import sessions
 from enterprises.models import Area, Category, ClientGroup, Council, Enterprise, EnterpriseCheck, Service
 
 
@@ -34,6 +32,10 @@ def category_saved(sender, instance, raw=False, **kwargs):
         instance.services.all().refresh_search_vectors()
 
 
+# Sent when anything the public pages show has changed. Bulk writers (`QuerySet.update`, `bulk_create`, COPY), which
+# send no model signals, send it themselves.
+catalogue_changed = Signal()
+
 # What the public pages show: any change makes their cached content out of date (directory/page_cache.py).
 _PUBLIC_MODELS = (Council, Area, Category, ClientGroup, Enterprise, EnterpriseCheck, Service)
 _PUBLIC_LINKS = (Service.categories.through, Service.client_groups.through, Service.coverage_areas.through)
@@ -41,12 +43,12 @@ _PUBLIC_LINKS = (Service.categories.through, Service.client_groups.through, Serv
 
 def _public_data_changed(sender, raw=False, **kwargs):
     if not raw:
-        catalogue_changed()
+        catalogue_changed.send(sender=sender)
 
 
 def _public_links_changed(sender, action, **kwargs):
     if action in {"post_add", "post_remove", "post_clear"}:
-        catalogue_changed()
+        catalogue_changed.send(sender=sender)
 
 
 for _model in _PUBLIC_MODELS:
@@ -54,8 +56,3 @@ for _model in _PUBLIC_MODELS:
     post_delete.connect(_public_data_changed, sender=_model, dispatch_uid=f"public-pages-delete-{_model.__name__}")
 for _link in _PUBLIC_LINKS:
     m2m_changed.connect(_public_links_changed, sender=_link, dispatch_uid=f"public-pages-links-{_link.__name__}")
-
-
-@receiver(user_logged_in, dispatch_uid="enterprises.sessions.start_clock")
-def session_clock_starts(sender, request, user, **kwargs):
-    sessions.start_clock(request, user)

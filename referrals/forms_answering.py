@@ -9,7 +9,7 @@ messages a person needs beside the fields.
 
 from django import forms
 
-from directory.forms import GovukFormMixin
+from core.forms import GovukFormMixin
 from referrals.models import DeclineReason, Outcome
 
 MAX_LENGTH = 5000

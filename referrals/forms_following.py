@@ -6,7 +6,7 @@ error; the error summary links it to `non_field_anchor`, the part of the page th
 
 from django import forms
 
-from directory.forms import GovukFormMixin
+from core.forms import GovukFormMixin
 from referrals.models import Referral
 
 NO_RESPONSE = "no_response"

@@ -8,9 +8,9 @@ turns a draft back into the form's initial values.
 from django import forms
 from django.utils import timezone
 
-from directory.forms import GovukDateField, GovukFormMixin
-from enterprises.forms_provider import PhoneField
+from core.forms import GovukDateField, GovukFormMixin
 from enterprises.postcodes import normalise_postcode
+from enterprises.provider.forms import PhoneField
 from referrals.models import ConsentMethod, ContactMethod, Urgency
 
 NOT_YET = "no"

@@ -142,7 +142,10 @@ class Referral(models.Model):
 
     class Meta:
         ordering = ["-sent_at", "-pk"]
-        indexes = [models.Index(fields=["enterprise", "status", "sent_at"]), models.Index(fields=["status", "closed_at"])]
+        indexes = [
+            models.Index(fields=["enterprise", "status", "sent_at"]),
+            models.Index(fields=["status", "closed_at"]),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(organisation__isnull=False, referring_enterprise__isnull=True)

@@ -8,22 +8,14 @@ team, status, dates, decline reason and outcome, the events themselves (who did 
 `manage.py purge_referrals` runs it; a scheduler may run it daily.
 """
 
-import calendar
 from datetime import date, datetime, time
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from core.dates import months_before
 from referrals.models import PERSONAL_FIELDS, Referral, ReferralEvent
-
-
-def months_before(day: date, months: int) -> date:
-    """The same day `months` calendar months earlier, or that month's last day if it is shorter (31 March → 28 or
-    29 February)."""
-    year, month_index = divmod(day.year * 12 + (day.month - 1) - months, 12)
-    month = month_index + 1
-    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def erase_before(today: date | None = None) -> datetime:

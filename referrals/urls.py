@@ -3,7 +3,7 @@ provider's, under /provider/referrals/) and the council's figures (under /counci
 
 from django.urls import path
 
-from directory import converters  # noqa: F401  (registers <text:…>, which refuses a NUL)
+from core import converters  # noqa: F401  (registers <text:…>, which refuses a NUL)
 from referrals.views import answering, council, following, sending
 
 app_name = "referrals"

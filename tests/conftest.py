@@ -1,6 +1,8 @@
 import pytest
 from django.core.cache import cache
 
+pytest_plugins = ["tests.personas"]  # the shared cast: `people`, `referral`
+
 
 @pytest.fixture(autouse=True)
 def _plain_static_storage(settings):

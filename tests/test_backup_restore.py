@@ -11,7 +11,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connections
 
-from directory.management.commands.backup_check import Command, _connection_settings
+from core.management.commands.backup_check import Command, _connection_settings
 from tests.factories import make_enterprise, make_postcode, make_service
 
 

@@ -35,11 +35,11 @@ from django.urls import NoReverseMatch, Resolver404, URLResolver, get_resolver, 
 from django.urls.resolvers import RoutePattern
 from django.utils import timezone
 
-from directory import oruk
-from enterprises.accounts import invitation_path, invite_to_team, landing_page
+from accounts.services import invitation_path, invite_to_team, landing_page
 from enterprises.listings import submit_revision
 from enterprises.models import Enterprise, Revision
 from enterprises.revisions import save_enterprise_details
+from opendata import oruk
 from referrals import lifecycle
 from referrals.models import DeclineReason
 from tests.factories import (
@@ -51,7 +51,12 @@ from tests.factories import (
     make_referral,
     make_service,
 )
-from tests.referrals.conftest import _fast_passwords, people, referral  # noqa: F401  (the referral tests' cast)
+from tests.personas import fast_passwords
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    fast_passwords(settings)
 
 HUGE = "99999999999999999999"
 NUL = "odd\x00value"
@@ -532,7 +537,7 @@ def test_a_nul_in_a_path_is_page_not_found(client, site, referral, who, path):
 
 def test_no_url_takes_an_argument_that_could_hold_a_nul():
     """Django's `str` and `path` converters take a NUL, which PostgreSQL refuses: our URLs use `text` instead
-    (directory/converters.py), so that a NUL in a path is "Page not found", never a server error."""
+    (core/converters.py), so that a NUL in a path is "Page not found", never a server error."""
     def patterns(resolver, prefix=""):
         for pattern in resolver.url_patterns:
             if isinstance(pattern, URLResolver):

@@ -1,8 +1,8 @@
 from django import template
 from django.utils.safestring import mark_safe
 
+from core.dates import govuk_time
 from directory.page_cache import CSRF_SLOT
-from enterprises.formatting import govuk_time
 
 register = template.Library()
 

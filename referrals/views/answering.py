@@ -21,7 +21,7 @@ from django.db.models import Case, Count, DateTimeField, F, IntegerField, Value,
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from directory.paging import page_links, page_of
+from core.paging import page_links, page_of
 from enterprises.access import provider_enterprises, provider_required
 from referrals import lifecycle
 from referrals.access import received_referrals, record_access

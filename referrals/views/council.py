@@ -7,7 +7,7 @@ none of them, so no query for this page so much as selects a person's name (a te
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from directory.paging import page_links, page_of
+from core.paging import page_links, page_of
 from enterprises.access import staff_required
 from referrals.access import council_referrals
 from referrals.forms_following import STATUS_FILTERS, StatusFilterForm

@@ -19,7 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from directory.paging import page_links, page_of
+from core.paging import page_links, page_of
 from enterprises.access import referrer_organisations
 from enterprises.listings import TransitionError
 from referrals import lifecycle

@@ -32,6 +32,7 @@ from enterprises.models import Service
 from referrals import lifecycle
 from referrals.access import may_refer, sent_referrals, teams_to_refer_for
 from referrals.forms_sending import (
+    NOT_YET,
     ConsentForm,
     NeedsForm,
     PersonForm,
@@ -39,7 +40,6 @@ from referrals.forms_sending import (
     SafetyForm,
     SendForm,
     TeamForm,
-    NOT_YET,
     UrgencyForm,
     team_key,
 )

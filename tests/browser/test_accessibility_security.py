@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from enterprises import two_factor
+from accounts import two_factor
 from enterprises.models import RateLimitHit, StaffMembership
 from tests import authenticator
 from tests.browser.test_accessibility import go

@@ -23,8 +23,8 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from playwright.sync_api import Page, expect
 
+from accounts.services import confirmation_path, start_provider_sign_up
 from enterprises import listings
-from enterprises.accounts import confirmation_path, start_provider_sign_up
 from enterprises.models import (
     CostType,
     Delivery,

@@ -1,5 +1,5 @@
 """Read replicas: public read-only pages read a replica; writes, sessions, signed-in people and everything else read
-and write the primary (directory/db_router.py, docs/adr/0007).
+and write the primary (core/db_router.py, docs/adr/0007).
 
 The test run has a second database alias, `replica`, that mirrors the test database (TEST MIRROR): a separate
 connection to the same rows, so each query can be seen on the connection it went to. A mirror only sees committed
@@ -22,13 +22,13 @@ from django.contrib.sessions.models import Session
 from django.db import connections, transaction
 from django.test.utils import CaptureQueriesContext
 
-from directory import db_router
+from core import db_router
 from directory.models import SearchRecord
 from enterprises.models import Service
 from tests.factories import make_category, make_enterprise, make_postcode, make_service, make_user
 
 ROOT = Path(__file__).resolve().parents[2]
-ROUTER = "directory.db_router.ReplicaRouter"
+ROUTER = "core.db_router.ReplicaRouter"
 
 
 def _add_replica_alias():
@@ -289,7 +289,7 @@ def database_settings(**env):
         "'replicas': settings.DATABASE_REPLICAS, 'routers': settings.DATABASE_ROUTERS}))"
     )
     environment = {key: value for key, value in os.environ.items() if key != "DATABASE_REPLICA_URL"}
-    environment.update(DJANGO_SETTINGS_MODULE="directory.settings",
+    environment.update(DJANGO_SETTINGS_MODULE="config.settings",
                        DATABASE_URL="postgres://app:secret@primary.example:5432/directory", **env)
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=environment, capture_output=True, text=True,
                             timeout=60)

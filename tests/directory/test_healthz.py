@@ -10,7 +10,7 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from directory import health
+from core import health
 from tests.directory.test_resilience import database_unreachable
 
 

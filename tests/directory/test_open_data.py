@@ -10,9 +10,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from directory import oruk
-from directory.open_data import COLUMNS, safe_cell
 from enterprises.models import Capacity, CostType, Delivery, Enterprise, WayToPay
+from opendata import oruk
+from opendata.csv_export import COLUMNS, safe_cell
 from tests.factories import days_ago, make_enterprise, make_postcode, make_service
 
 

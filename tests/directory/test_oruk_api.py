@@ -16,7 +16,6 @@ from jsonschema import Draft202012Validator
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
-from directory import oruk
 from enterprises.models import (
     Capacity,
     CostType,
@@ -27,6 +26,7 @@ from enterprises.models import (
     Organisation,
     WayToPay,
 )
+from opendata import oruk
 from tests.factories import (
     days_ago,
     make_category,

@@ -36,10 +36,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from directory import charts, reports
 from directory.models import SearchRecord
 from enterprises.models import Capacity, Delivery, Enterprise, Organisation, StaffMembership
 from referrals.models import Referral
+from reports import charts
+from reports import figures as reports
 from tests.factories import (
     days_ago,
     make_area,

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from directory.logs import JsonFormatter
+from core.logs import JsonFormatter
 from tests.factories import make_postcode, make_service, make_user
 
 FIELDS = {"time", "request_id", "method", "path", "params", "status", "duration_ms", "user_id"}
@@ -60,7 +60,7 @@ def test_the_search_is_logged_by_postcode_district_and_parameter_names_only(clie
 @pytest.mark.parametrize("typed, district", [("WR1 2EY", "WR1"), ("wr12ey", "WR1"), ("WR12 7AB", "WR12"),
                                               ("EC1A 1BB", "EC1A"), ("wr1", "WR1"), ("not a postcode", None)])
 def test_a_postcode_is_cut_to_its_district(typed, district):
-    from directory.middleware import postcode_district
+    from core.middleware import postcode_district
 
     assert postcode_district(typed) == district
 
@@ -141,7 +141,7 @@ def test_production_logs_are_json_lines_on_standard_output():
         "logging.getLogger('directory.requests').info(json.dumps({'path': '/'}), extra={'json_line': True}); "
         "logging.getLogger('django.request').warning('Not Found: %s', '/x/')"
     )
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "directory.settings", "DJANGO_ENV": "production",
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "DJANGO_ENV": "production",
            "SECRET_KEY": "x" * 60, "ALLOWED_HOSTS": "directory.example.org"}
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
                             timeout=120)
@@ -154,7 +154,7 @@ def test_production_logs_are_json_lines_on_standard_output():
 
 
 def test_the_database_unavailable_filter_makes_one_warning_without_a_traceback():
-    from directory.logs import DatabaseUnavailableFilter
+    from core.logs import DatabaseUnavailableFilter
 
     class Request:
         path = "/search/"

@@ -252,7 +252,7 @@ def test_the_database_going_away_while_the_session_is_saved_gets_the_same_503_pa
 
 def test_the_503_page_needs_no_database_at_all(rf):
     """No `db` fixture: pytest-django refuses any database access here, so rendering it must need none."""
-    from directory.middleware import database_unavailable_response
+    from core.middleware import database_unavailable_response
 
     request = rf.post("/provider/listing/about/", {"name": "Severn Sitters", "new_password1": "x"})
     response = database_unavailable_response(request)
@@ -262,7 +262,7 @@ def test_the_503_page_needs_no_database_at_all(rf):
 
 
 def test_other_errors_are_not_mistaken_for_the_database_being_away():
-    from directory.middleware import DatabaseUnavailableMiddleware
+    from core.middleware import DatabaseUnavailableMiddleware
 
     middleware = DatabaseUnavailableMiddleware(lambda request: None)
 
@@ -280,7 +280,7 @@ def own_postgres():
 
     import pgserver
 
-    from directory.management.commands.loadtest import LocalPostgres
+    from benchmarks.management.commands.loadtest import LocalPostgres
 
     parent = Path(tempfile.mkdtemp(prefix="res-"))  # a short path: a Unix socket's must stay under ~100 characters
     pgdata = parent / "pg"
@@ -323,7 +323,7 @@ def test_a_real_outage_gets_503_pages_and_the_running_app_recovers_when_postgres
     env = {**os.environ, "DATABASE_URL": url, "DJANGO_ENV": "production", "SECRET_KEY": "x" * 60,
            "ALLOWED_HOSTS": "127.0.0.1", "SECURE_SSL_REDIRECT": "false", "HASHED_STATIC": "false"}
     app = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "directory.wsgi:application", "--bind", f"127.0.0.1:{port}",
+        [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
          "--worker-class", "gthread", "--workers", "1", "--threads", "2", "--no-control-socket"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )

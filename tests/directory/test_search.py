@@ -2,12 +2,12 @@
 
 
 import pytest
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from directory.filters import ServiceFilter
 from enterprises.models import Capacity, CostType, Delivery, Enterprise, Service, WayToPay
-from tests.factories import days_ago, make_enterprise, make_service, make_area
+from tests.factories import days_ago, make_area, make_enterprise, make_service
 
 
 def search(client, **params):
@@ -53,7 +53,9 @@ class TestPostcodeAndDistance:
 
         assert "2.3 miles away" in search(client, postcode="WR1 2EY").content.decode()
 
-    def test_it_finds_a_home_service_whose_radius_reaches_the_postcode(self, client, home_postcode, postcode_miles_east):
+    def test_it_finds_a_home_service_whose_radius_reaches_the_postcode(
+        self, client, home_postcode, postcode_miles_east
+    ):
         base = postcode_miles_east(8, "WR3 1AA")
         reaching = dict(coverage_postcode=base.postcode, coverage_easting=base.easting, coverage_northing=base.northing)
         make_service("Home help that reaches", delivery=[Delivery.HOME], coverage_radius_miles=10, **reaching)
@@ -71,7 +73,9 @@ class TestPostcodeAndDistance:
 
         assert found_names(search(client, postcode="WR1 2EY")) == ["Covers Worcester"]
 
-    def test_it_lists_services_that_come_to_you_before_venues(self, client, home_postcode, postcode_miles_east, worcester):
+    def test_it_lists_services_that_come_to_you_before_venues(
+        self, client, home_postcode, postcode_miles_east, worcester
+    ):
         make_service("Venue club", venue=postcode_miles_east(1.2, "WR2 1AA"))
         make_service("Comes to you", delivery=[Delivery.HOME], coverage_areas=[worcester])
 
@@ -410,6 +414,6 @@ class TestPageLinks:
     def test_it_links_the_ends_and_the_pages_either_side(self, number, expected):
         from django.core.paginator import Paginator
 
-        from directory.paging import page_links
+        from core.paging import page_links
 
         assert page_links(Paginator(range(400), 10).page(number)) == expected

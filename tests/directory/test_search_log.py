@@ -73,7 +73,7 @@ def test_search_records_older_than_the_retention_period_are_deleted(db, settings
 
     from django.core.management import call_command
 
-    from referrals.retention import months_before
+    from core.dates import months_before
     from tests.factories import days_ago
 
     settings.SEARCH_RECORD_RETENTION_MONTHS = 25

@@ -15,9 +15,9 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from directory import charts
-from enterprises import two_factor
+from accounts import two_factor
 from enterprises.models import StaffMembership
+from reports import charts
 from tests.factories import make_council, make_enterprise, make_service, make_user
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -5,8 +5,8 @@ import re
 import threading
 import time
 from contextlib import contextmanager
-from unittest import mock
 from io import StringIO
+from unittest import mock
 
 import pytest
 from django.contrib.auth import authenticate, get_user_model
@@ -16,9 +16,9 @@ from django.test import Client
 from django.utils import timezone
 from django.utils.text import slugify
 
-from enterprises import accounts
-from enterprises.accounts import start_provider_sign_up
-from enterprises.demo_data import (
+from accounts import services as accounts
+from accounts.services import start_provider_sign_up
+from demo.seed import (
     DEMO_COUNCIL_NAME,
     DEMO_ENTERPRISES,
     DEMO_PASSWORD,

@@ -143,7 +143,7 @@ def signed_in(world: World, persona: str) -> Client:
 @pytest.mark.django_db
 class TestWhoMayUseEachCouncilView:
     def test_every_council_url_is_in_the_matrix(self):
-        from enterprises.urls_council import urlpatterns
+        from enterprises.council.urls import urlpatterns
 
         assert {pattern.name for pattern in urlpatterns} == {view.name for view in VIEWS}
 

@@ -13,7 +13,6 @@ from django.utils import timezone
 
 from enterprises import listings
 from enterprises.completeness import missing_for_submission
-from enterprises.forms_provider import parse_time
 from enterprises.models import (
     Capacity,
     Category,
@@ -26,6 +25,7 @@ from enterprises.models import (
     Service,
     StaffMembership,
 )
+from enterprises.provider.forms import parse_time
 from enterprises.revisions import pending_revision, working_copy
 from tests.factories import (
     days_ago,

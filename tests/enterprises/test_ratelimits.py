@@ -12,9 +12,9 @@ from django.contrib.auth import get_user_model
 from django.test import RequestFactory
 from django.utils import timezone
 
-from enterprises import ratelimits
+from accounts import ratelimits
 from enterprises.models import Enterprise, Invitation, RateLimitHit, SignInAttempt
-from tests.factories import make_council, make_enterprise, make_user
+from tests.factories import make_council, make_user
 
 User = get_user_model()
 PASSWORD = "a long test password 1"

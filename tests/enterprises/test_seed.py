@@ -10,7 +10,7 @@ from django.contrib.postgres.search import SearchQuery
 from django.core.management import CommandError, call_command
 from django.db.models import Count, Q
 
-from enterprises.demo_data import (
+from demo.seed import (
     DEMO_COUNCIL_NAME,
     SCALE_COUNCIL_NAME,
     TOWNS,

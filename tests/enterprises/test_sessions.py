@@ -6,8 +6,8 @@ import time
 import pytest
 from django.test import Client
 
+from accounts.sessions import LAST_SEEN, SIGNED_IN_AT
 from enterprises.models import Organisation, StaffMembership
-from enterprises.sessions import LAST_SEEN, SIGNED_IN_AT
 from tests.factories import make_council, make_enterprise, make_user
 
 

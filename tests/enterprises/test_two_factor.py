@@ -18,7 +18,7 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp import models as otp_totp_models
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from enterprises import two_factor
+from accounts import two_factor
 from enterprises.models import Enterprise, SignInAttempt, StaffMembership
 from tests import authenticator
 from tests.authenticator import wrong_code as a_wrong_code
@@ -464,7 +464,7 @@ class TestTurningItOnEndsOtherSessions:
         assert colleagues_session.get("/council/").status_code == 200  # someone else's sessions are theirs
 
 
-# Required for staff ----------------------------------------------------------------------------------------------------
+# Required for staff --------------------------------------------------------------------------------------------------
 
 
 @pytest.mark.django_db
@@ -535,7 +535,7 @@ class TestRequiredForStaff:
         assert client.get("/council/").url.startswith("/account/two-factor/set-up/")
 
 
-# The Django admin ------------------------------------------------------------------------------------------------------
+# The Django admin ----------------------------------------------------------------------------------------------------
 
 
 @pytest.mark.django_db

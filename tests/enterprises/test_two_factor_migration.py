@@ -29,7 +29,7 @@ def migrated_to(targets) -> MigrationExecutor:
 
 def old_hash(code: str) -> str:
     """How the hand-written two-factor kept a backup code (the hyphen taken out, lower case)."""
-    return salted_hmac("enterprises.two_factor.backup_code", code.replace("-", ""), algorithm="sha256").hexdigest()
+    return salted_hmac("accounts.two_factor.backup_code", code.replace("-", ""), algorithm="sha256").hexdigest()
 
 
 @pytest.fixture

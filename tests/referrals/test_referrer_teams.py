@@ -10,7 +10,7 @@ import re
 import pytest
 from django.test import Client
 
-from enterprises import accounts
+from accounts import services as accounts
 from enterprises.models import Invitation, Organisation, StaffMembership
 
 PASSWORD = "correct horse battery"

@@ -13,10 +13,11 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 
+from core.dates import months_before
 from referrals.access import record_access
 from referrals.lifecycle import TransitionError, accept, decline, end_support, send_message, start_support, withdraw
 from referrals.models import PERSONAL_FIELDS, AccessLog, Referral, ReferralEvent
-from referrals.retention import erase_personal_details, months_before
+from referrals.retention import erase_personal_details
 from tests.factories import make_referral
 
 Status = Referral.Status

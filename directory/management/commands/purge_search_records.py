@@ -4,8 +4,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from core.dates import months_before
 from directory.models import SearchRecord
-from referrals.retention import months_before
 
 
 class Command(BaseCommand):

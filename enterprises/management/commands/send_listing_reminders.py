@@ -1,6 +1,6 @@
 """manage.py send_listing_reminders [--date YYYY-MM-DD]: the daily reminder to providers (run by a scheduler)."""
 
-from enterprises.daily_command import DailyCommand
+from core.daily_command import DailyCommand
 from enterprises.reminders import send_reminders
 
 

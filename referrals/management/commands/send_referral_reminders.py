@@ -1,6 +1,6 @@
 """manage.py send_referral_reminders [--date YYYY-MM-DD]: remind providers of referrals waiting for an answer."""
 
-from enterprises.daily_command import DailyCommand
+from core.daily_command import DailyCommand
 from referrals.reminders import send_provider_reminders
 
 

@@ -1,0 +1,29 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from core import health
+from core.security import security_txt
+from directory import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", health.healthz, name="healthz"),  # for load balancers: database and migrations
+    path("search/", views.search, name="search"),
+    path("services/<int:pk>/", views.service_detail, name="service"),
+    path("providers/<slug:slug>/", views.enterprise_detail, name="enterprise"),
+    path("shortlist/", views.shortlist, name="shortlist"),
+    path("shortlist/print/", views.shortlist_print, name="shortlist_print"),
+    path("shortlist/add/<int:pk>/", views.shortlist_add, name="shortlist_add"),
+    path("shortlist/remove/<int:pk>/", views.shortlist_remove, name="shortlist_remove"),
+    path("accessibility/", views.accessibility, name="accessibility"),
+    path("privacy/", views.privacy, name="privacy"),
+    path("cookies/", views.cookies, name="cookies"),
+    path("", include("opendata.urls")),  # open data: the ORUK API at /api/oruk/, the CSV at /open-data/
+    path("", include("accounts.urls")),
+    path("provider/", include("enterprises.provider.urls")),
+    path("council/", include("enterprises.council.urls")),
+    path("council/reports/", include("reports.urls")),
+    path("", include("referrals.urls")),
+    path(".well-known/security.txt", security_txt, name="security_txt"),
+    path("admin/", admin.site.urls),
+]

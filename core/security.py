@@ -1,0 +1,64 @@
+"""Security on every request: the headers Django does not set itself, and /.well-known/security.txt. (Two-factor
+sign-in is enforced before any view by accounts.middleware.TwoFactorMiddleware.)
+
+- `Content-Security-Policy` from settings.CONTENT_SECURITY_POLICY. Every script and style comes from a file of this
+  site (static/dist/), so the policy allows 'self' and nothing inline: no 'unsafe-inline', no 'unsafe-eval', no
+  data: images (the two-factor QR code is inline SVG markup, which img-src does not govern). Forms post only to this
+  site, no page may be framed (frame-ancestors 'none', as X-Frame-Options DENY says to older browsers), no <base>
+  may redirect relative links, and no plugins run.
+- `Permissions-Policy`: every powerful browser feature in settings.PERMISSIONS_POLICY is off for this site and
+  anything it might embed. The directory needs none of them (people type a postcode; nothing asks for location).
+- Django's SecurityMiddleware sets the rest (nosniff, Referrer-Policy, Cross-Origin-Opener-Policy, HSTS in
+  production) and XFrameOptionsMiddleware sets X-Frame-Options; the Open Referral UK API sets its own
+  `Access-Control-Allow-Origin: *`, which this leaves alone.
+
+"""
+
+from datetime import UTC, timedelta
+
+from django.conf import settings
+from django.http import Http404, HttpResponse
+from django.utils import timezone
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_safe
+
+
+def content_security_policy() -> str:
+    policy = settings.CONTENT_SECURITY_POLICY
+    return "; ".join(f"{directive} {' '.join(sources)}" for directive, sources in policy.items())
+
+
+def permissions_policy() -> str:
+    return ", ".join(f"{feature}=()" for feature in settings.PERMISSIONS_POLICY)
+
+
+class SecurityHeadersMiddleware:
+    """Content-Security-Policy and Permissions-Policy on every response."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.csp = content_security_policy()
+        self.permissions = permissions_policy()
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Security-Policy", self.csp)
+        response.headers.setdefault("Permissions-Policy", self.permissions)
+        return response
+
+
+@require_safe
+@cache_control(max_age=60 * 60 * 24, public=True)
+def security_txt(request):
+    """RFC 9116: who to tell about a security problem. It always expires half a year ahead (the RFC asks for less
+    than a year), so it is never stale while the setting stands."""
+    if not settings.SECURITY_CONTACT:
+        raise Http404("No security contact is set")
+    expires = (timezone.now() + timedelta(days=182)).replace(microsecond=0)
+    lines = [
+        f"Contact: {settings.SECURITY_CONTACT}",
+        f"Expires: {expires.astimezone(UTC).strftime('%Y-%m-%dT%H:%M:%SZ')}",
+        "Preferred-Languages: en",
+        f"Canonical: {settings.SITE_URL.rstrip('/')}/.well-known/security.txt",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

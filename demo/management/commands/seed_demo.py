@@ -1,0 +1,55 @@
+"""manage.py seed_demo [--if-empty]: a believable demo directory for Worcestershire County Council."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from demo.seed import (
+    DemoDataError,
+    demo_accounts_allowed,
+    ensure_demo_accounts,
+    has_demo_enterprises,
+    seed_demo,
+)
+from enterprises.models import Enterprise
+
+
+class Command(BaseCommand):
+    help = (
+        "Create the Worcestershire demo: the standard categories and client groups, 16 towns, about 80 fictional "
+        "enterprises and about 150 services at real postcodes. Needs the WR, B and DY postcodes "
+        "(manage.py import_postcodes --areas WR,B,DY). Safe to run again: it updates the demo in place."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Do nothing if any enterprise already exists (for `make run` on an existing database).",
+        )
+
+    def handle(self, *args, **options):
+        if options["if_empty"] and Enterprise.objects.exists():
+            self.stdout.write("Demo data already present")
+            if has_demo_enterprises():  # a demo database seeded before there were demo accounts
+                self._demo_accounts()
+            return
+        try:
+            result = seed_demo()
+        except DemoDataError as error:
+            raise CommandError(str(error)) from error
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Seeded {result.council}: {result.areas} areas, "
+                f"{result.enterprises} enterprises ({result.enterprises_created} new, "
+                f"{result.enterprises_updated} updated), {result.services} services "
+                f"({result.services_created} new, {result.services_updated} updated) in {result.seconds:.1f} s"
+            )
+        )
+        self._demo_accounts()
+
+    def _demo_accounts(self):
+        """One account for every role (development only): `manage.py demo_accounts` prints them."""
+        if not demo_accounts_allowed():
+            self.stdout.write("No demo accounts: DJANGO_ENV is production")
+            return
+        ensure_demo_accounts()
+        self.stdout.write("Demo accounts ready: `manage.py demo_accounts` lists them")

@@ -1,0 +1,143 @@
+"""Council staff's decisions on listings and their changes: each form is one action on the review page.
+
+Each form has a prefix, so that several forms on one page keep their fields' ids apart, and each form's
+non-field errors (a transition that was refused) link to the part of the page that shows the listing's status.
+"""
+
+from django import forms
+from django.conf import settings
+from django.utils import timezone
+
+from core.forms import GovukDateField, GovukFormMixin
+from enterprises.models import Enterprise, EnterpriseCheck
+
+
+class CouncilForm(GovukFormMixin, forms.Form):
+    #: Where the error summary sends a person for an error that belongs to no field.
+    status_anchor = "listing-status"
+
+    def error_summary(self):
+        return [(anchor or self.status_anchor, message) for anchor, message in super().error_summary()]
+
+
+def _required_text(label: str, message: str, *, help_text: str = "") -> forms.CharField:
+    return forms.CharField(
+        label=label, help_text=help_text, widget=forms.Textarea(attrs={"rows": 4}), max_length=5000,
+        error_messages={"required": message, "max_length": "Keep it under 5,000 characters"},
+    )
+
+
+def _optional_text(label: str, *, help_text: str = "") -> forms.CharField:
+    return forms.CharField(
+        label=label, help_text=help_text, required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=5000,
+        error_messages={"max_length": "Keep it under 5,000 characters"},
+    )
+
+
+def _long_date(value) -> str:
+    return f"{value.day} {value:%B %Y}"
+
+
+def check_choices(enterprise: Enterprise, services=None) -> list[tuple[str, str]]:
+    """The checks staff may record for this listing, each with what the provider told the council.
+
+    CQC registration is offered only where one of its services gives a CQC number.
+    """
+    Kind = EnterpriseCheck.Kind
+    services = list(enterprise.services.all() if services is None else services)
+    insurance = "Public liability insurance"
+    if enterprise.insurance_expires_on:
+        insurance += f" (the provider says it expires on {_long_date(enterprise.insurance_expires_on)})"
+    dbs = "DBS checks"
+    if enterprise.dbs_answer:
+        dbs += f" (the provider says: “{enterprise.get_dbs_answer_display()}”)"
+    safeguarding = "Safeguarding policy"
+    if enterprise.has_safeguarding_policy is not None:
+        safeguarding += " (the provider says they have one)" if enterprise.has_safeguarding_policy else (
+            " (the provider says they do not have one)"
+        )
+    choices = [(Kind.INSURANCE, insurance), (Kind.DBS, dbs), (Kind.SAFEGUARDING, safeguarding)]
+    numbers = sorted({service.cqc_registration for service in services if service.cqc_registration})
+    if numbers:
+        choices.append((Kind.CQC, f"CQC registration ({', '.join(numbers)})"))
+    choices.append((Kind.QUALITY_STANDARD, "Local quality standard"))
+    return choices
+
+
+class ChecksAndReviewDateForm(CouncilForm):
+    checks = forms.MultipleChoiceField(
+        label="What you have checked", required=False, widget=forms.CheckboxSelectMultiple,
+        help_text="Select each thing you have seen evidence of. The public page shows each one with today’s date.",
+    )
+    review_due_on = GovukDateField(
+        label="Next review date", what="The next review date",
+        help_text="For example, 27 3 2027. Usually a year from today.",
+    )
+
+    def __init__(self, *args, enterprise: Enterprise, services=None, **kwargs):
+        kwargs.setdefault(
+            "initial", {"review_due_on": timezone.localdate() + timezone.timedelta(days=settings.REVIEW_INTERVAL_DAYS)}
+        )
+        super().__init__(*args, **kwargs)
+        self.fields["checks"].choices = check_choices(enterprise, services)
+
+    def clean_review_due_on(self):
+        value = self.cleaned_data["review_due_on"]
+        if value <= timezone.localdate():
+            raise forms.ValidationError("The next review date must be in the future")
+        return value
+
+
+class ApproveForm(ChecksAndReviewDateForm):
+    message = _optional_text("Note (optional)", help_text="Kept in the listing’s history. We email the provider to "
+                             "say their listing is published.")
+
+
+class MarkReviewedForm(ChecksAndReviewDateForm):
+    pass
+
+
+class RequestChangesForm(CouncilForm):
+    message = _required_text(
+        "What the provider needs to change", "Enter what the provider needs to change",
+        help_text="We email this to the provider. Say what to change and why.",
+    )
+
+
+class RejectForm(CouncilForm):
+    reason = _required_text(
+        "Reason for rejecting the listing", "Enter the reason for rejecting the listing",
+        help_text="We email this to the provider.",
+    )
+
+
+class SuspendForm(CouncilForm):
+    reason = _required_text(
+        "Reason for suspending the listing", "Enter the reason for suspending the listing",
+        help_text="We email this to the provider. The public will not see the listing until you reinstate it.",
+    )
+
+
+class ArchiveForm(CouncilForm):
+    reason = _required_text(
+        "Reason for archiving the listing", "Enter the reason for archiving the listing",
+        help_text="We email this to the provider. An archived listing cannot be published again.",
+    )
+
+
+class ReinstateForm(CouncilForm):
+    message = _optional_text("Message to the provider (optional)",
+                             help_text="We include it in the email that tells them their listing is published again.")
+
+
+class ApproveRevisionForm(CouncilForm):
+    message = _optional_text("Note (optional)", help_text="Kept in the listing’s history. We email the provider to "
+                             "say their changes are live.")
+
+
+class RejectRevisionForm(CouncilForm):
+    reason = _required_text(
+        "Reason for rejecting the changes", "Enter the reason for rejecting the changes",
+        help_text="We email this to the provider. The public keeps seeing the listing as it was.",
+    )
+

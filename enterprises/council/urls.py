@@ -1,0 +1,24 @@
+"""Council staff: approvals, reviews, lists, invitations, under /council/ (namespace "council")."""
+
+from django.urls import path
+
+from enterprises.council import views as council
+
+app_name = "council"
+urlpatterns = [
+    path("", council.queue, name="queue"),
+    path("listings/", council.all_listings, name="listings"),
+    path("review-overdue/", council.review_overdue_list, name="review_overdue"),
+    path("insurance-expiring/", council.insurance_expiring_list, name="insurance_expiring"),
+    path("listings/<slug:slug>/", council.review, name="review"),
+    path("listings/<slug:slug>/approve/", council.approve, name="approve"),
+    path("listings/<slug:slug>/request-changes/", council.request_changes, name="request_changes"),
+    path("listings/<slug:slug>/reject/", council.reject, name="reject"),
+    path("listings/<slug:slug>/mark-reviewed/", council.mark_reviewed, name="mark_reviewed"),
+    path("listings/<slug:slug>/suspend/", council.suspend, name="suspend"),
+    path("listings/<slug:slug>/reinstate/", council.reinstate, name="reinstate"),
+    path("listings/<slug:slug>/archive/", council.archive, name="archive"),
+    path("revisions/<int:pk>/", council.revision, name="revision"),
+    path("revisions/<int:pk>/approve/", council.approve_revision, name="approve_revision"),
+    path("revisions/<int:pk>/reject/", council.reject_revision, name="reject_revision"),
+]

@@ -1,0 +1,435 @@
+"""Council staff: the approval queue, the review of a listing or of a listing's changes, and the two lists that keep
+the directory trustworthy (reviews overdue, insurance expiring).
+
+Every view is for staff only (`staff_required`), and every listing is looked up from `council_enterprises`, so another
+council's listing is a 404. The decisions themselves are `enterprises.listings` functions: a view validates the form,
+calls the function, and either redirects to the queue with a success message or, when the function refuses
+(`TransitionError`: someone else has already dealt with it), shows the review page again with the reason, as 409.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.conf import settings
+from django.contrib import messages
+from django.db.models import Count, Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from enterprises import listings
+from enterprises.access import council_enterprises, staff_required
+from enterprises.council.forms import (
+    ApproveForm,
+    ApproveRevisionForm,
+    ArchiveForm,
+    MarkReviewedForm,
+    ReinstateForm,
+    RejectForm,
+    RejectRevisionForm,
+    RequestChangesForm,
+    SuspendForm,
+)
+from enterprises.listings import TransitionError
+from enterprises.models import Enterprise, EnterpriseCheck, ListingEvent, Revision, Service
+from enterprises.reminders import INSURANCE_REMINDER, REVIEW_REMINDER, insurance_expiring, review_overdue
+from enterprises.revisions import changes, revision_age_days
+
+Status = Enterprise.Status
+CONFLICT = 409
+
+EVENT_LABELS = {
+    "submitted": "Sent for approval",
+    "changes_requested": "Changes requested",
+    "approved": "Approved and published",
+    "rejected": "Rejected",
+    "suspended": "Suspended",
+    "reinstated": "Reinstated",
+    "archived": "Archived",
+    "reviewed": "Reviewed",
+    "revision_submitted": "Changes sent for approval",
+    "revision_approved": "Changes approved",
+    "revision_rejected": "Changes rejected",
+    REVIEW_REMINDER: "Review reminder emailed to the provider",
+    INSURANCE_REMINDER: "Insurance reminder emailed to the provider",
+}
+REMINDER_ACTIONS = {REVIEW_REMINDER: "For the review due on", INSURANCE_REMINDER: "For insurance expiring on"}
+
+
+def days_since(moment: datetime) -> int:
+    return (timezone.now() - moment).days
+
+
+# The queue -----------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    kind: str
+    name: str
+    url_name: str
+    url_arg: object
+    since: datetime
+    days: int
+
+
+def _pending_revisions(user):
+    """Changes the provider has sent for approval (a revision still being edited is not the council's yet)."""
+    return Revision.objects.filter(
+        enterprise__in=council_enterprises(user), status=Revision.Status.PENDING, submitted_at__isnull=False
+    )
+
+
+@require_GET
+@staff_required
+def queue(request):
+    items = [
+        QueueItem("New listing", listing.name, "council:review", listing.slug,
+                  listing.submitted_at or listing.created_at, days_since(listing.submitted_at or listing.created_at))
+        for listing in council_enterprises(request.user).awaiting_approval().only(
+            "council", "name", "slug", "submitted_at", "created_at")
+    ]
+    items += [
+        QueueItem("Changes to a published listing", revision.enterprise.name, "council:revision", revision.pk,
+                  revision.submitted_at, revision_age_days(revision))
+        for revision in _pending_revisions(request.user).select_related("enterprise")
+    ]
+    items.sort(key=lambda item: (item.since, item.name))
+    return render(
+        request,
+        "council/queue.html",
+        {
+            "items": items,
+            "overdue_count": review_overdue(request.council).count(),
+            "insurance_count": insurance_expiring(request.council).count(),
+        },
+    )
+
+
+# Every listing of the council ----------------------------------------------------------------------------------------
+
+
+@require_GET
+@staff_required
+def all_listings(request):
+    scope = council_enterprises(request.user)
+    counts = dict(scope.order_by().values_list("status").annotate(n=Count("pk")))
+    status = request.GET.get("status", "")
+    if status not in Status.values:
+        status = ""
+    shown = scope.filter(status=status) if status else scope
+    return render(
+        request,
+        "council/listings.html",
+        {
+            "listings": shown.only("council", "name", "slug", "status", "review_due_on", "insurance_expires_on")
+            .order_by("name"),
+            "status": status,
+            "statuses": [(value, label, counts.get(value, 0)) for value, label in Status.choices],
+            "total": sum(counts.values()),
+        },
+    )
+
+
+# The review page and its actions -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Action:
+    name: str
+    title: str
+    button: str
+    form_class: type
+    perform: Callable
+    done: str
+    warning: bool = False
+
+    @property
+    def url_name(self) -> str:
+        return f"council:{self.name}"
+
+
+ACTIONS = {
+    action.name: action
+    for action in [
+        Action("approve", "Approve and publish", "Approve and publish", ApproveForm,
+               lambda listing, by, data: listings.approve_listing(
+                   enterprise=listing, by=by, checks=data["checks"], review_due_on=data["review_due_on"],
+                   message=data["message"]),
+               "{name} is published"),
+        Action("request_changes", "Ask for changes", "Send to the provider", RequestChangesForm,
+               lambda listing, by, data: listings.request_changes(enterprise=listing, by=by, message=data["message"]),
+               "You asked {name} for changes"),
+        Action("reject", "Reject the listing", "Reject the listing", RejectForm,
+               lambda listing, by, data: listings.reject_listing(enterprise=listing, by=by, reason=data["reason"]),
+               "{name} is rejected", warning=True),
+        Action("mark_reviewed", "Mark as reviewed", "Mark as reviewed", MarkReviewedForm,
+               lambda listing, by, data: listings.mark_reviewed(
+                   enterprise=listing, by=by, checks=data["checks"], review_due_on=data["review_due_on"]),
+               "{name} is reviewed"),
+        Action("reinstate", "Reinstate the listing", "Reinstate", ReinstateForm,
+               lambda listing, by, data: listings.reinstate_listing(enterprise=listing, by=by,
+                                                                    message=data["message"]),
+               "{name} is published again"),
+        Action("suspend", "Suspend the listing", "Suspend the listing", SuspendForm,
+               lambda listing, by, data: listings.suspend_listing(enterprise=listing, by=by, reason=data["reason"]),
+               "{name} is suspended", warning=True),
+        Action("archive", "Archive the listing", "Archive the listing", ArchiveForm,
+               lambda listing, by, data: listings.archive_listing(enterprise=listing, by=by, reason=data["reason"]),
+               "{name} is archived", warning=True),
+    ]
+}
+
+# What staff may do from each status (enterprises.listings has the final word).
+ACTIONS_BY_STATUS = {
+    Status.DRAFT: ["archive"],
+    Status.SUBMITTED: ["approve", "request_changes", "reject"],
+    Status.CHANGES_REQUESTED: ["archive"],
+    Status.PUBLISHED: ["mark_reviewed", "suspend", "archive"],
+    Status.SUSPENDED: ["reinstate", "mark_reviewed", "archive"],
+    Status.REJECTED: ["archive"],
+    Status.ARCHIVED: [],
+}
+
+
+def _make_form(action: Action, listing: Enterprise, data=None):
+    kwargs = {"prefix": action.name}
+    if issubclass(action.form_class, (ApproveForm, MarkReviewedForm)):
+        kwargs.update(enterprise=listing, services=listing.services.all())
+    return action.form_class(data, **kwargs)
+
+
+def _review_listing(user, slug: str) -> Enterprise:
+    return get_object_or_404(
+        council_enterprises(user).prefetch_related(
+            Prefetch(
+                "services",
+                queryset=Service.objects.prefetch_related("categories", "client_groups", "coverage_areas")
+                .order_by("name", "pk"),
+            ),
+            Prefetch("checks", queryset=EnterpriseCheck.objects.select_related("checked_by")),
+            Prefetch("events", queryset=ListingEvent.objects.select_related("actor").order_by("-at", "-pk")),
+        ),
+        slug=slug,
+    )
+
+
+def _insurance_expiring_soon(listing: Enterprise) -> bool:
+    expires = listing.insurance_expires_on
+    today = timezone.localdate()
+    return expires is not None and today <= expires <= today + timezone.timedelta(days=settings.INSURANCE_WARNING_DAYS)
+
+
+def _long_date(value: date) -> str:
+    return f"{value.day} {value:%B %Y}"
+
+
+def _history(events):
+    rows = []
+    for event in events:
+        message = event.message
+        if event.action in REMINDER_ACTIONS:
+            try:
+                message = f"{REMINDER_ACTIONS[event.action]} {_long_date(date.fromisoformat(message))}"
+            except ValueError:
+                pass
+        label = EVENT_LABELS.get(event.action, event.action.replace("_", " ").capitalize())
+        rows.append({"event": event, "label": label, "message": message})
+    return rows
+
+
+def _review_page(request, slug: str, *, failed=None, status: int = 200):
+    """The review page; `failed` is (action name, bound form) when an action was refused, to show its errors."""
+    listing = _review_listing(request.user, slug)
+    forms = {name: _make_form(ACTIONS[name], listing) for name in ACTIONS_BY_STATUS[listing.status]}
+    failed_form = None
+    if failed is not None:
+        name, failed_form = failed
+        if name in forms:
+            forms[name] = failed_form
+    revision = _pending_revisions(request.user).filter(enterprise=listing).first()
+    return render(
+        request,
+        "council/review.html",
+        {
+            "listing": listing,
+            "enterprise": listing,
+            "services": listing.services.all(),
+            "cqc_services": [service for service in listing.services.all() if service.cqc_registration],
+            "hidden_after": settings.REVIEW_OVERDUE_HIDDEN_AFTER_DAYS,
+            "actions": [(ACTIONS[name], form) for name, form in forms.items()],
+            "form": failed_form,
+            "revision": revision,
+            "history": _history(listing.events.all()),
+            "insurance_expiring_soon": _insurance_expiring_soon(listing),
+        },
+        status=status,
+    )
+
+
+@require_GET
+@staff_required
+def review(request, slug):
+    return _review_page(request, slug)
+
+
+def _act(request, slug: str, name: str):
+    action = ACTIONS[name]
+    listing = get_object_or_404(council_enterprises(request.user), slug=slug)
+    form = _make_form(action, listing, request.POST)
+    if not form.is_valid():
+        if name not in ACTIONS_BY_STATUS[listing.status]:
+            # Someone else has moved the listing on, so this form is no longer on the page: say that instead.
+            form.errors.clear()
+            form.add_error(None, f"{listing.name} has already been dealt with: it is now "
+                                 f"{listing.get_status_display().lower()}")
+            return _review_page(request, slug, failed=(name, form), status=CONFLICT)
+        return _review_page(request, slug, failed=(name, form))
+    try:
+        action.perform(listing, request.user, form.cleaned_data)
+    except TransitionError as error:
+        form.add_error(None, str(error))
+        return _review_page(request, slug, failed=(name, form), status=CONFLICT)
+    messages.success(request, action.done.format(name=listing.name))
+    return redirect("council:queue")
+
+
+def _action_view(name: str):
+    @require_POST
+    @staff_required
+    def view(request, slug):
+        return _act(request, slug, name)
+
+    view.__name__ = name
+    view.__qualname__ = name
+    return view
+
+
+approve = _action_view("approve")
+request_changes = _action_view("request_changes")
+reject = _action_view("reject")
+mark_reviewed = _action_view("mark_reviewed")
+reinstate = _action_view("reinstate")
+suspend = _action_view("suspend")
+archive = _action_view("archive")
+
+
+# A listing's changes -------------------------------------------------------------------------------------------------
+
+
+def _revision(user, pk: int) -> Revision:
+    return get_object_or_404(
+        Revision.objects.filter(enterprise__in=council_enterprises(user), submitted_at__isnull=False)
+        .select_related("enterprise", "created_by", "decided_by"),
+        pk=pk,
+    )
+
+
+def _revision_page(request, pk: int, *, approve_form=None, reject_form=None, failed_form=None, status: int = 200):
+    revision = _revision(request.user, pk)
+    pending = revision.status == Revision.Status.PENDING
+    return render(
+        request,
+        "council/revision.html",
+        {
+            "revision": revision,
+            "listing": revision.enterprise,
+            "changes": changes(revision),
+            "days": revision_age_days(revision),
+            "pending": pending,
+            "approve_form": (approve_form or ApproveRevisionForm(prefix="approve")) if pending else None,
+            "reject_form": (reject_form or RejectRevisionForm(prefix="reject")) if pending else None,
+            "form": failed_form,
+        },
+        status=status,
+    )
+
+
+@require_GET
+@staff_required
+def revision(request, pk):
+    return _revision_page(request, pk)
+
+
+def _decide_revision(request, pk: int, *, approving: bool):
+    revision = _revision(request.user, pk)
+    form_class, prefix = (ApproveRevisionForm, "approve") if approving else (RejectRevisionForm, "reject")
+    form = form_class(request.POST, prefix=prefix)
+    forms = {"approve_form" if approving else "reject_form": form}
+    if not form.is_valid():
+        if revision.status != Revision.Status.PENDING:
+            form.errors.clear()
+            form.add_error(None, f"These changes have already been dealt with: they were {revision.status}")
+            return _revision_page(request, pk, failed_form=form, status=CONFLICT, **forms)
+        return _revision_page(request, pk, failed_form=form, **forms)
+    try:
+        if approving:
+            listings.approve_revision(revision=revision, by=request.user, message=form.cleaned_data["message"])
+        else:
+            listings.reject_revision(revision=revision, by=request.user, reason=form.cleaned_data["reason"])
+    except TransitionError as error:
+        form.add_error(None, str(error))
+        return _revision_page(request, pk, failed_form=form, status=CONFLICT, **forms)
+    name = revision.enterprise.name
+    messages.success(request, f"The changes to {name} are live" if approving else f"The changes to {name} are rejected")
+    return redirect("council:queue")
+
+
+@require_POST
+@staff_required
+def approve_revision(request, pk):
+    return _decide_revision(request, pk, approving=True)
+
+
+@require_POST
+@staff_required
+def reject_revision(request, pk):
+    return _decide_revision(request, pk, approving=False)
+
+
+# Keeping the directory trustworthy -----------------------------------------------------------------------------------
+
+
+def _with_reminders(listings_qs, action: str):
+    return listings_qs.prefetch_related(
+        Prefetch("events", queryset=ListingEvent.objects.filter(action=action), to_attr="reminders")
+    )
+
+
+def _reminded(listing: Enterprise, due: date | None) -> bool:
+    return due is not None and any(event.message == due.isoformat() for event in listing.reminders)
+
+
+@require_GET
+@staff_required
+def review_overdue_list(request):
+    today = timezone.localdate()
+    rows = [
+        {
+            "listing": listing,
+            "days_overdue": (today - listing.review_due_on).days,
+            "hidden": (today - listing.review_due_on).days > settings.REVIEW_OVERDUE_HIDDEN_AFTER_DAYS,
+            "reminded": _reminded(listing, listing.review_due_on),
+        }
+        for listing in _with_reminders(review_overdue(request.council), REVIEW_REMINDER)
+    ]
+    return render(request, "council/review_overdue.html",
+                  {"rows": rows, "hidden_after": settings.REVIEW_OVERDUE_HIDDEN_AFTER_DAYS})
+
+
+@require_GET
+@staff_required
+def insurance_expiring_list(request):
+    today = timezone.localdate()
+    rows = [
+        {
+            "listing": listing,
+            "days_left": (listing.insurance_expires_on - today).days,
+            "expired": listing.insurance_expires_on < today,
+            "reminded": _reminded(listing, listing.insurance_expires_on),
+        }
+        for listing in _with_reminders(insurance_expiring(request.council), INSURANCE_REMINDER)
+    ]
+    return render(request, "council/insurance_expiring.html",
+                  {"rows": rows, "warning_days": settings.INSURANCE_WARNING_DAYS})
