@@ -4,7 +4,7 @@
 user, is never cached, and is left out of the request log while it answers 200 (core/middleware.py).
 
 The migrations check builds Django's migration graph from the migration files and compares it with the
-django_migrations table (a few milliseconds: see tests/directory/test_healthz.py). Once it has found everything
+django_migrations table (a few milliseconds: see tests/core/test_healthz.py). Once it has found everything
 applied, a process remembers that for MIGRATIONS_OK_FOR seconds: code with new migrations comes with a new process,
 so the answer can only change when someone unapplies a migration by hand. A failed check is never remembered.
 """

@@ -1,7 +1,7 @@
 import pytest
 from django.core.cache import cache
 
-pytest_plugins = ["tests.personas"]  # the shared cast: `people`, `referral`
+pytest_plugins = ["tests.personas", "tests.places"]  # the shared cast (`people`, `referral`) and places
 
 
 @pytest.fixture(autouse=True)

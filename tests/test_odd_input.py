@@ -16,8 +16,8 @@ sessions live in a memory cache instead of the database: rolling back a request 
 
 The small tests after the crawl check what a person sees for the odd input the security review found: a page number
 past any list, a NUL in a path. The others sit beside their pages' tests: dates in tests/enterprises/test_provider.py,
-test_council.py, tests/referrals/test_sending.py and tests/directory/test_reports.py; the API's NUL in
-tests/directory/test_oruk_api.py.
+test_council.py, tests/referrals/test_sending.py and tests/reports/test_reports.py; the API's NUL in
+tests/opendata/test_oruk_api.py.
 """
 
 import re

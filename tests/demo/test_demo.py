@@ -10,7 +10,7 @@ from django.core.management import call_command
 from referrals.access import received_referrals, sent_referrals
 from referrals.models import Referral, ReferralEvent
 from referrals.reminders import no_response_cutoff, waiting_too_long
-from tests.enterprises.test_seed import make_town_postcodes
+from tests.demo.test_seed import make_town_postcodes
 
 pytestmark = pytest.mark.django_db
 

@@ -1,3 +1,5 @@
+"""Places the tests share: a Worcester postcode, the Worcester area, and a few types of support."""
+
 import pytest
 
 from tests.factories import make_area, make_category, make_client_group, make_postcode

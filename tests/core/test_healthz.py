@@ -11,7 +11,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from core import health
-from tests.directory.test_resilience import database_unreachable
+from tests.core.test_resilience import database_unreachable
 
 
 @pytest.fixture(autouse=True)
