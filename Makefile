@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 FRONTEND := static/dist/.built
 DEMO_POSTCODE_AREAS := WR,B,DY,GL,HR
 
-.PHONY: run test bench install frontend db demo clean
+.PHONY: run test lint bench install frontend db demo clean
 
 run: install frontend db demo
 	$(PY) manage.py demo_accounts
@@ -14,6 +14,11 @@ run: install frontend db demo
 
 test: install frontend
 	$(PY) -m pytest
+
+# ruff with the project's settings (pyproject.toml); the layers are a test (tests/test_architecture.py), run by both.
+lint: install
+	$(VENV)/bin/ruff check .
+	$(PY) -m pytest -q -p no:cacheprovider tests/test_architecture.py
 
 bench: install frontend db
 	$(PY) manage.py bench
