@@ -33,7 +33,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import override_settings
 
-from demo.seed import SCALE_COUNCIL_NAME
+from benchmarks.scale import SCALE_COUNCIL_NAME
 from enterprises.models import Area, Category, Postcode, Service
 
 ALL_GB_POSTCODES = 1_700_000  # Code-Point Open has about 1.74 million; fewer means only some areas are loaded

@@ -51,7 +51,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from benchmarks.management.commands.bench import PLACES, WORDS
-from demo.seed import SCALE_COUNCIL_NAME
+from benchmarks.scale import SCALE_COUNCIL_NAME
 from directory.models import SearchRecord
 from enterprises.models import Area, Category, ClientGroup, Enterprise, Postcode, Service
 
