@@ -10,9 +10,16 @@ from django.db import connection
 
 from benchmarks.common import PLACES, WORDS, QueryRecorder, percentile
 from benchmarks.management.commands.loadtest import Command as LoadTest
+from directory.models import SearchRecord
 from enterprises.models import Enterprise
 from tests.demo.test_seed import make_town_postcodes
 from tests.factories import make_postcode
+
+
+def call_command_output(*args) -> str:
+    out = StringIO()
+    call_command(*args, stdout=out)
+    return out.getvalue()
 
 
 def test_percentile_is_the_nearest_rank():
@@ -43,16 +50,18 @@ def test_each_command_builds_its_help(name):
 
 
 @pytest.mark.django_db
-def test_bench_measures_the_search_with_its_places_and_words():
+def test_bench_measures_the_search_with_its_places_and_words_and_leaves_no_search_records():
     make_town_postcodes()
     call_command("seed_scale", "--services", "40", "--seed", "1", stdout=StringIO())
     out = StringIO()
 
-    call_command("bench", "--measure-only", "--requests", "4", "--warmup", "1", stdout=out, stderr=StringIO())
+    call_command("bench", "--measure-only", "--requests", "12", "--warmup", "1", stdout=out, stderr=StringIO())
 
     report = out.getvalue()
     assert "(a) postcode + type of support + words" in report and "(b) postcode only" in report
     assert re.search(r"peak memory under \d+ MB", report)
+    assert not SearchRecord.objects.exists()
+    assert "Deleted 40 generated services" in call_command_output("seed_scale", "--clear")
 
 
 @pytest.mark.django_db
