@@ -1,7 +1,9 @@
-"""The load generator of `make loadtest` (benchmarks/management/commands/loadtest.py runs it as its own process).
+"""The load generator of `make loadtest` (benchmarks/management/commands/loadtest.py runs it as its own process,
+`python -m benchmarks.client` from the project's folder).
 
-Standard library only: asyncio with raw HTTP/1.1 over keep-alive connections, so that the generator costs little
-CPU next to the server it measures (it reports its own CPU use, to show that it was not the bottleneck).
+Standard library only, and benchmarks/common.py: asyncio with raw HTTP/1.1 over keep-alive connections, so that the
+generator costs little CPU next to the server it measures (it reports its own CPU use, to show that it was not the
+bottleneck).
 
 Each of --concurrency connections is one visitor, who keeps a connection open (keep-alive) for --per-connection
 requests, a visit, then opens a new one, as visits end and others begin; so connections are spread over the
@@ -16,7 +18,7 @@ random from the plan's lists for that kind of page. With --rate, requests arrive
 open loop, Poisson arrivals) and are sent on whichever connection is free; a request's latency then counts from when
 it was due, so time spent waiting for a free connection is not hidden.
 
-    python benchmarks/client.py --port 8123 --plan plan.json [--seconds 60] [--concurrency 50] [--out r.json]
+    python -m benchmarks.client --port 8123 --plan plan.json [--seconds 60] [--concurrency 50] [--out r.json]
 
 The plan is JSON: {"kinds": [{"name": "home", "weight": 10, "paths": ["/"]}, …], "shortlist_services": [pk, …]}.
 The result (JSON, to --out or standard output) has, per kind of page and in all: requests, requests a second,
@@ -35,6 +37,8 @@ import sys
 import time
 from collections import Counter, defaultdict
 from urllib.parse import urlencode
+
+from benchmarks.common import percentile
 
 REQUEST_TIMEOUT = 30.0
 CSRF_INPUT = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -201,14 +205,6 @@ async def visit(number, args, plan, recorder, deadline: dict, ready, tickets):
             await asyncio.sleep(0.05)  # no answer at all: do not spin while the server is unreachable
     visitor.close()
     return visitor.reconnects
-
-
-def percentile(values, pct):
-    """Nearest-rank percentile."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(pct / 100 * len(ordered)) - 1)]
 
 
 def summarise(samples, seconds):

@@ -1,7 +1,6 @@
-"""The demo and scale seeders, against the real database, with synthetic postcodes around the real town centres."""
+"""The demo seeder, against the real database, with synthetic postcodes around the real town centres."""
 
 import math
-import random
 import re
 from io import StringIO
 
@@ -10,12 +9,7 @@ from django.contrib.postgres.search import SearchQuery
 from django.core.management import CommandError, call_command
 from django.db.models import Count, Q
 
-from demo.seed import (
-    DEMO_COUNCIL_NAME,
-    SCALE_COUNCIL_NAME,
-    TOWNS,
-    sample_postcodes,
-)
+from demo.seed import DEMO_COUNCIL_NAME, demo_data
 from enterprises.models import Capacity, Category, ClientGroup, Council, Enterprise, Postcode, Service
 from enterprises.taxonomy import CATEGORIES, CLIENT_GROUPS, ensure_taxonomies
 from tests.factories import make_enterprise, make_postcode
@@ -23,6 +17,9 @@ from tests.factories import make_enterprise, make_postcode
 pytestmark = pytest.mark.django_db
 
 INWARD_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
+
+
+TOWNS = demo_data().towns
 
 
 def make_town_postcodes(per_town: int = 24) -> None:
@@ -46,12 +43,6 @@ def town_postcodes():
 def seed_demo(*args) -> str:
     out = StringIO()
     call_command("seed_demo", *args, stdout=out)
-    return out.getvalue()
-
-
-def seed_scale(*args) -> str:
-    out = StringIO()
-    call_command("seed_scale", *args, stdout=out)
     return out.getvalue()
 
 
@@ -233,72 +224,3 @@ def test_it_says_to_import_postcodes_when_they_are_missing():
         seed_demo()
 
     assert not Enterprise.objects.exists()
-
-
-# ------------------------------------------------------------------------------------------------------ seed_scale
-
-
-def test_it_adds_generated_services_until_there_are_as_many_as_asked_for(town_postcodes):
-    output = seed_scale("--services", "300", "--batch-size", "120")
-
-    generated = Service.objects.filter(enterprise__council__name=SCALE_COUNCIL_NAME)
-    assert generated.count() == 300
-    assert "Added 300 services" in output
-    enterprises = Enterprise.objects.filter(council__name=SCALE_COUNCIL_NAME)
-    assert set(enterprises.values_list("status", flat=True)) == {Enterprise.Status.PUBLISHED}
-    assert 100 <= enterprises.count() <= 200  # about two services each
-    assert generated.filter(categories__isnull=True).count() == 0
-    assert generated.filter(search_vector=None).count() == 0
-    assert generated.filter(venue_easting__isnull=True, coverage_easting__isnull=True).count() == 0
-
-    output = seed_scale("--services", "300")
-
-    assert generated.count() == 300
-    assert "nothing added" in output
-
-
-def test_it_tops_up_the_generated_services_to_a_larger_number(town_postcodes):
-    seed_scale("--services", "50")
-
-    output = seed_scale("--services", "80")
-
-    assert Service.objects.filter(enterprise__council__name=SCALE_COUNCIL_NAME).count() == 80
-    assert "Added 30 services" in output
-
-
-def test_it_leaves_the_demo_alone_when_generating_and_clearing(town_postcodes):
-    seed_demo()
-    demo_count = demo_services().count()
-    seed_scale("--services", "40")
-
-    output = seed_scale("--clear")
-
-    assert "Deleted 40 generated services" in output
-    assert not Council.objects.filter(name=SCALE_COUNCIL_NAME).exists()
-    assert demo_services().count() == demo_count
-
-
-def test_it_says_clearly_when_there_are_no_postcodes_to_generate_services_at():
-    with pytest.raises(CommandError, match="The Postcode table is empty"):
-        seed_scale("--services", "10")
-
-
-def test_it_samples_real_postcodes_in_postcode_order(town_postcodes):
-    known = set(Postcode.objects.values_list("postcode", flat=True))
-
-    sample = sample_postcodes(100, random.Random(1))
-
-    assert len(sample) == 100
-    assert {point.postcode for point in sample} <= known
-    assert len({point.postcode for point in sample}) == 100
-    assert [point.postcode for point in sample] == sorted(point.postcode for point in sample)
-
-
-def test_it_repeats_postcodes_when_asked_for_more_than_there_are():
-    make_postcode("WR1 2EY", 384999, 254789)
-    make_postcode("WR9 8DY", 389939, 263326)
-
-    sample = sample_postcodes(5, random.Random(1))
-
-    assert len(sample) == 5
-    assert {point.postcode for point in sample} == {"WR1 2EY", "WR9 8DY"}

@@ -15,7 +15,6 @@ seeding run in a child process, so that the memory they use is not counted in th
 It is a measurement, not a test: it prints PASS or FAIL per target and always exits 0.
 """
 
-import math
 import re
 import resource
 import statistics
@@ -33,7 +32,9 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import override_settings
 
-from demo.seed import SCALE_COUNCIL_NAME
+from benchmarks.common import PLACES, WORDS, QueryRecorder, percentile
+from benchmarks.scale import SCALE_COUNCIL_NAME
+from directory.models import SearchRecord
 from enterprises.models import Area, Category, Postcode, Service
 
 ALL_GB_POSTCODES = 1_700_000  # Code-Point Open has about 1.74 million; fewer means only some areas are loaded
@@ -43,34 +44,6 @@ SEED = 2026  # seed_scale's random seed, so that a fresh bench generates the sam
 TARGET_P95_MS = 50
 TARGET_QUERIES = 8
 TARGET_PEAK_MB = 250
-
-# (postcode, what it is). Dense city centres and sparse rural places, all over Great Britain. If a postcode has
-# gone from Code-Point Open, the first postcode of the same district is used instead.
-PLACES = [
-    ("B1 1BB", "Birmingham city centre", "dense"),
-    ("WR1 2EY", "Worcester", "dense"),
-    ("LS1 1UR", "Leeds city centre", "dense"),
-    ("EC1A 1BB", "central London", "dense"),
-    ("M1 1AE", "Manchester city centre", "dense"),
-    ("G1 1XQ", "Glasgow city centre", "dense"),
-    ("BS1 4DJ", "Bristol", "dense"),
-    ("CF10 1EP", "Cardiff", "dense"),
-    ("NE1 7RU", "Newcastle", "dense"),
-    ("EH1 1YZ", "Edinburgh", "dense"),
-    ("HR3 5AE", "Hay-on-Wye", "sparse"),
-    ("LD1 5DL", "Llandrindod Wells", "sparse"),
-    ("IV27 4DE", "Lairg, Sutherland", "sparse"),
-    ("HS1 2BN", "Stornoway, Lewis", "sparse"),
-    ("TR19 7AA", "St Just, Cornwall", "sparse"),
-    ("LA22 0BU", "Ambleside", "sparse"),
-    ("DL8 3AQ", "Wensleydale", "sparse"),
-    ("SY23 1JH", "Aberystwyth", "sparse"),
-    ("EX35 6AA", "Lynton, Exmoor", "sparse"),
-    ("KW15 1NX", "Kirkwall, Orkney", "sparse"),
-]
-
-# Words people type, cycled with the types of support; a mix of one and two words.
-WORDS = ["club", "help", "befriending", "lunch", "dementia", "carers", "garden", "music group", "home", "support"]
 
 TITLE = re.compile(r"<title>\s*([\d,]+) services? found")
 
@@ -184,6 +157,7 @@ class Command(BaseCommand):
             return
         services = Service.objects.published().count()
         postcodes = Postcode.objects.count()
+        search_records_before = SearchRecord.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
 
         # WhiteNoise warns that `collectstatic` has not been run; the bench does not serve static files.
         warnings.filterwarnings("ignore", message="No directory at")
@@ -218,6 +192,9 @@ class Command(BaseCommand):
                     )
                 results.append((label, samples))
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
+        # Its searches were recorded like anyone's: they would skew the reports and, pointing at the generated
+        # council's areas, stop `seed_scale --clear` from deleting them.
+        SearchRecord.objects.filter(pk__gt=search_records_before).delete()
 
         self.report(results, peak_mb, services, postcodes, places, requests, verbosity)
 
@@ -308,28 +285,3 @@ class Sample:
 
     def __init__(self, *, postcode, ms, sql_ms, queries, results):
         self.postcode, self.ms, self.sql_ms, self.queries, self.results = postcode, ms, sql_ms, queries, results
-
-
-class QueryRecorder:
-    """Counts and times every SQL query (a database execute wrapper: cheap, and works with DEBUG=False)."""
-
-    def __init__(self):
-        self.reset()
-
-    def reset(self):
-        self.count = 0
-        self.seconds = 0.0
-
-    def __call__(self, execute, sql, params, many, context):
-        began = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            self.seconds += time.perf_counter() - began
-            self.count += 1
-
-
-def percentile(values, pct):
-    """Nearest-rank percentile."""
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(pct / 100 * len(ordered)) - 1)]

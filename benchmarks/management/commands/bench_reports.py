@@ -28,7 +28,7 @@ from django.test import Client
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from benchmarks.management.commands.bench import QueryRecorder, percentile
+from benchmarks.common import QueryRecorder, percentile
 from directory.models import SearchRecord
 from enterprises.models import (
     Area,

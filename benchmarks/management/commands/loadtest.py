@@ -50,13 +50,12 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from benchmarks.management.commands.bench import PLACES, WORDS
-from demo.seed import SCALE_COUNCIL_NAME
+from benchmarks.common import PLACES, WORDS, percentile
+from benchmarks.scale import SCALE_COUNCIL_NAME
 from directory.models import SearchRecord
 from enterprises.models import Area, Category, ClientGroup, Enterprise, Postcode, Service
 
 TARGET_P99_MS = 250
-CLIENT = Path(settings.BASE_DIR) / "benchmarks" / "client.py"
 
 # The mix of pages: how often each kind is asked for. The two trivial pages are there to compare against.
 WEIGHTS = {
@@ -238,7 +237,7 @@ class Command(BaseCommand):
     def drive(self, app, port, work, options, postgres):
         seconds, concurrency = options["seconds"], options["concurrency"]
         out = work / "result.json"
-        command = [sys.executable, str(CLIENT), "--port", str(port), "--plan", str(work / "plan.json"),
+        command = [sys.executable, "-m", "benchmarks.client", "--port", str(port), "--plan", str(work / "plan.json"),
                    "--seconds", str(seconds), "--warmup", str(options["warmup"]),
                    "--concurrency", str(concurrency), "--per-connection", str(options["per_connection"]),
                    "--out", str(out)]
@@ -248,7 +247,7 @@ class Command(BaseCommand):
             command += ["--rate", str(options["rate"])]
         self.stdout.write(f"Load: {concurrency} keep-alive connections for {options['warmup']:g} s of warm-up, "
                           f"then {seconds:g} s measured (benchmarks/client.py, its own process)…")
-        client = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
+        client = subprocess.Popen(command, cwd=settings.BASE_DIR, stderr=subprocess.PIPE, text=True)
         outage = None
         measuring = threading.Event()
 
@@ -699,8 +698,6 @@ class Outage:
 
 def analyse_outage(samples, started_wall, outage) -> dict:
     """What the load generator's visitors saw during and after the outage (samples: kind, t, latency s, status)."""
-    import math
-
     stop_at = outage["stop_called"] - started_wall
     stopped_at = outage["stopped"] - started_wall
     start_at = outage["start_called"] - started_wall
@@ -713,7 +710,7 @@ def analyse_outage(samples, started_wall, outage) -> dict:
             statuses[str(s[3])] = statuses.get(str(s[3]), 0) + 1
 
         def pct(p):
-            return round(latencies[max(0, math.ceil(p / 100 * len(latencies)) - 1)]) if latencies else None
+            return round(percentile(latencies, p)) if latencies else None
 
         return {"requests": len(chunk), "statuses": dict(sorted(statuses.items())), "p50_ms": pct(50),
                 "p99_ms": pct(99), "max_ms": pct(100)}

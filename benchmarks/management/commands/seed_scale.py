@@ -2,7 +2,8 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from demo.seed import SCALE_COUNCIL_NAME, DemoDataError, clear_scale_data, seed_scale
+from benchmarks.scale import SCALE_COUNCIL_NAME, ScaleDataError, clear_scale_data, seed_scale
+from demo.seed import DemoDataError
 
 
 class Command(BaseCommand):
@@ -36,7 +37,7 @@ class Command(BaseCommand):
             result = seed_scale(
                 options["services"], batch_size=options["batch_size"], seed=options["seed"], on_batch=progress
             )
-        except DemoDataError as error:
+        except (ScaleDataError, DemoDataError) as error:  # no postcodes, or a mistake in demo/data/kinds.yaml
             raise CommandError(str(error)) from error
         if result.added == 0:
             self.stdout.write(

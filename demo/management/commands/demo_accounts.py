@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from demo.seed import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_accounts_allowed
+from demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_accounts_allowed
 
 
 def describe(user) -> str:

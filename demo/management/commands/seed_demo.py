@@ -2,20 +2,15 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from demo.seed import (
-    DemoDataError,
-    demo_accounts_allowed,
-    ensure_demo_accounts,
-    has_demo_enterprises,
-    seed_demo,
-)
+from demo.accounts import demo_accounts_allowed, ensure_demo_accounts, has_demo_enterprises
+from demo.seed import DemoDataError, seed_demo
 from enterprises.models import Enterprise
 
 
 class Command(BaseCommand):
     help = (
-        "Create the Worcestershire demo: the standard categories and client groups, 16 towns, about 80 fictional "
-        "enterprises and about 150 services at real postcodes. Needs the WR, B and DY postcodes "
+        "Create the Worcestershire demo from demo/data/*.yaml: the standard categories and client groups, 16 towns, "
+        "about 80 fictional enterprises and about 150 services at real postcodes. Needs the WR, B and DY postcodes "
         "(manage.py import_postcodes --areas WR,B,DY). Safe to run again: it updates the demo in place."
     )
 
@@ -27,15 +22,18 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        if options["if_empty"] and Enterprise.objects.exists():
+        try:
+            self.seed(if_empty=options["if_empty"])
+        except DemoDataError as error:  # postcodes missing, or a mistake in demo/data/*.yaml: one line says which
+            raise CommandError(str(error)) from error
+
+    def seed(self, *, if_empty: bool):
+        if if_empty and Enterprise.objects.exists():
             self.stdout.write("Demo data already present")
             if has_demo_enterprises():  # a demo database seeded before there were demo accounts
                 self._demo_accounts()
             return
-        try:
-            result = seed_demo()
-        except DemoDataError as error:
-            raise CommandError(str(error)) from error
+        result = seed_demo()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Seeded {result.council}: {result.areas} areas, "

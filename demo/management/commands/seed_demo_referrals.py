@@ -1,8 +1,9 @@
 """manage.py seed_demo_referrals: a handful of demo referrals in every status (development only; after seed_demo)."""
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from demo.referrals import DemoReferralError, seed_demo_referrals
+from demo.seed import DemoDataError
 
 
 class Command(BaseCommand):
@@ -19,6 +20,8 @@ class Command(BaseCommand):
         except DemoReferralError as error:
             self.stdout.write(f"No demo referrals added: {error}")
             return
+        except DemoDataError as error:  # a mistake in demo/data/referrals.yaml: one line says which
+            raise CommandError(str(error)) from error
         if added:
             self.stdout.write(self.style.SUCCESS(f"Added {added} demo referrals from the demo referrer"))
         else:
