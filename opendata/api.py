@@ -8,7 +8,8 @@ The rules and the mapping are in docs/adr/0006-open-referral-uk-api.md.
 
 import math
 import re
-from datetime import time
+from datetime import datetime, time, timedelta
+from datetime import timezone as dt_timezone
 from decimal import Decimal, InvalidOperation
 from functools import wraps
 from http import HTTPStatus
@@ -113,10 +114,22 @@ def _whole_number(request, name: str, *, default: int, low: int, high: int) -> i
     return int(text)
 
 
+def _page_size(request) -> int:
+    """`per_page`: a whole number from 1. More than MAX_PER_PAGE is served as MAX_PER_PAGE, not refused: clients ask
+    for big pages (the DfE's checker asks for 500), the standard sets no maximum, and the page's `size` and
+    `total_pages` say what was served, so a client that follows the pages still gets everything."""
+    text = _param(request, "per_page")
+    if not text:
+        return DEFAULT_PER_PAGE
+    if not re.fullmatch(r"0*[1-9][0-9]*", text):
+        raise ApiError(400, f"per_page must be a whole number, 1 or more (a page holds at most {MAX_PER_PAGE})",
+                       "per_page")
+    digits = text.lstrip("0")
+    return MAX_PER_PAGE if len(digits) > len(str(MAX_PER_PAGE)) else min(int(digits), MAX_PER_PAGE)
+
+
 def _paging(request) -> tuple[int, int]:
-    number = _whole_number(request, "page", default=1, low=1, high=MAX_PAGE)
-    per_page = _whole_number(request, "per_page", default=DEFAULT_PER_PAGE, low=1, high=MAX_PER_PAGE)
-    return number, per_page
+    return _whole_number(request, "page", default=1, low=1, high=MAX_PAGE), _page_size(request)
 
 
 def _number(request, name: str, *, high: int) -> Decimal | None:
@@ -152,14 +165,27 @@ def _day(request) -> str | None:
     return day
 
 
-def _time(request, name: str):
+TIME = re.compile(
+    r"(?P<hour>[01][0-9]|2[0-3]):(?P<minute>[0-5][0-9])(?::(?P<second>[0-5][0-9]|60)(?:\.[0-9]+)?)?"
+    r"(?:(?P<utc>[Zz])|(?P<sign>[+-])(?P<offset_hours>[01][0-9]|2[0-3]):?(?P<offset_minutes>[0-5][0-9]))?"
+)
+
+
+def _time(request, name: str) -> time | None:
+    """A time of day as HH:MM (as HSDS writes opening times) or RFC 3339's full-time (09:30:00Z, 09:30:00+01:00,
+    the 'time' format). Our times are UK local; a time with an offset is turned into UK time as on today's date."""
     text = _param(request, name)
     if not text:
         return None
-    match = re.fullmatch(r"([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d))?", text)
+    match = TIME.fullmatch(text)
     if match is None:
-        raise ApiError(400, f"{name} must be a time of day, like 09:30", name)
-    return time(int(match[1]), int(match[2]), int(match[3] or 0))
+        raise ApiError(400, f"{name} must be a time of day, like 09:30 (or 09:30:00Z)", name)
+    value = time(int(match["hour"]), int(match["minute"]), min(int(match["second"] or 0), 59))  # no leap second
+    if match["utc"] or match["sign"]:
+        offset = timedelta(hours=int(match["offset_hours"] or 0), minutes=int(match["offset_minutes"] or 0))
+        given = datetime.combine(timezone.localdate(), value, dt_timezone(-offset if match["sign"] == "-" else offset))
+        value = timezone.localtime(given).time()
+    return value
 
 
 def _place(request):

@@ -120,13 +120,14 @@ def services_csv(request):
 
 @require_safe
 def open_data(request):
-    api_url = oruk.absolute_url(reverse("oruk:root"))
+    api_url = oruk.absolute_url(reverse("oruk:root")).rstrip("/")
     count = Service.objects.published().count()
     return render(
         request,
         "directory/open_data.html",
         {
-            "api_url": api_url.rstrip("/"),
+            "api_url": api_url,
+            "example_url": f"{api_url}/service_at_locations?postcode=WR1+2EY&proximity=5000&per_page=100",
             "service_count": count,
             "service_count_text": f"{count:,}",
             "columns": [heading for heading, _ in COLUMNS],

@@ -70,6 +70,31 @@ class TestThePage:
         assert f"{settings.SITE_URL}/api/oruk" in html
         assert "Contains OS data © Crown copyright" in html
 
+    def test_it_tells_developers_of_other_directories_how_to_read_the_api(self, client, day_club):
+        html = client.get("/open-data/").content.decode()
+        section = html[html.index('id="for-developers"'):html.index("Where the data comes from")]
+        api_url = f"{settings.SITE_URL}/api/oruk"
+
+        assert "For developers of other directories" in html
+        assert f'<code class="govuk-!-text-break-word">{api_url}</code>' in section  # the base URL
+        example = f"{api_url}/service_at_locations?postcode=WR1+2EY&amp;proximity=5000&amp;per_page=100"
+        assert f'href="{example}"' in section and f'<code class="govuk-!-text-break-word">{example}</code>' in section
+        assert "A page holds at most 100 items. If you ask for more, you get 100, not an error" in section
+        assert "<code>last_page</code>" in section and "<code>page</code> counts from 1" in section
+        for name in ("search", "taxonomy_term_id", "minimum_age", "day", "start_time", "postcode", "proximity"):
+            assert f"<code>{name}</code>" in section
+        assert "Ids that never change" in section
+
+    def test_the_example_request_works(self, client, home_postcode, postcode_miles_east):
+        make_service("A mile from WR1 2EY", venue=postcode_miles_east(1, "WR2 1AA"))
+        html = client.get("/open-data/").content.decode()
+        href = html[html.index('href="', html.index("<code>GET</code>")) + 6:].split('"')[0].replace("&amp;", "&")
+
+        response = client.get(href.removeprefix(settings.SITE_URL))
+
+        assert response.status_code == 200
+        assert [item["service"]["name"] for item in response.json()["contents"]] == ["A mile from WR1 2EY"]
+
     def test_the_footer_links_to_it(self, client):
         assert 'href="/open-data/">Open data</a>' in client.get("/").content.decode()
 

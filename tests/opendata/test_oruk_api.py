@@ -22,9 +22,7 @@ from enterprises.models import (
     Delivery,
     Enterprise,
     EnterpriseCheck,
-    ListingEvent,
     Organisation,
-    WayToPay,
 )
 from opendata import oruk
 from tests.factories import (
@@ -98,63 +96,6 @@ def paging(data) -> tuple:
     """The page wrapper's fields, in the order openapi.json lists them."""
     return tuple(data[key] for key in ("total_items", "total_pages", "page_number", "size", "first_page", "last_page",
                                        "empty"))
-
-
-@pytest.fixture
-def full_service(db, day_clubs, carers, worcester):
-    """A service with every related record we can publish filled in."""
-    day_clubs.oruk_term, day_clubs.description = "cd-day-clubs", "A day out with company."
-    day_clubs.save()
-    staff = make_user("officer@example.org")
-    enterprise = make_enterprise(
-        "Malvern Hills Lunch Club",
-        summary="Lunch and company in Malvern.",
-        description="Run by volunteers since 2019.",
-        contact_name="Jean Smith",
-        phone="01632 960123",
-        email="hello@example.org",
-        website="https://example.org/lunch",
-        published_at=timezone.now() - timezone.timedelta(days=40),
-        review_due_on=date.today() + timezone.timedelta(days=300),
-    )
-    EnterpriseCheck.objects.create(enterprise=enterprise, kind="quality_standard", checked_by=staff,
-                                   checked_on=days_ago(30))
-    ListingEvent.objects.create(enterprise=enterprise, action="reviewed", from_status="published",
-                                to_status="published", actor=staff, at=timezone.now() - timezone.timedelta(days=20))
-    base = make_postcode("WR14 2BB", 378000, 246500)
-    return make_service(
-        "Thursday day club",
-        enterprise=enterprise,
-        venue=make_postcode("WR14 4AA", 377500, 245800),
-        venue_name="Priory Church Hall",
-        venue_address="Church Street\nGreat Malvern",
-        summary="A friendly day out with lunch.",
-        description="Games, music and a hot two-course lunch.",
-        categories=[day_clubs],
-        client_groups=[carers],
-        coverage_areas=[worcester],
-        coverage_postcode=base.postcode, coverage_easting=base.easting, coverage_northing=base.northing,
-        coverage_radius_miles=5,
-        delivery=[Delivery.VENUE, Delivery.HOME],
-        minimum_age=18,
-        maximum_age=99,
-        cost_type=CostType.PER_DAY,
-        cost_amount=32,
-        cost_note="Lunch included",
-        ways_to_pay=[WayToPay.SELF_FUNDED, WayToPay.DIRECT_PAYMENT],
-        days=["thu", "mon"],
-        opens_at=time(10),
-        closes_at=time(15, 30),
-        schedule_note="Not on bank holidays",
-        capacity=Capacity.WAITING_LIST,
-        capacity_confirmed_on=days_ago(5),
-        step_free_access=True,
-        hearing_loop=True,
-        accessible_toilet=True,
-        languages="English, Polish and BSL",
-        accessibility_note="Large-print menus",
-        cqc_registration="1-123456789",
-    )
 
 
 def service_id(service) -> str:
@@ -523,12 +464,35 @@ class TestPaging:
         assert get(client, "/services")["size"] == 50
         assert get(client, "/services", per_page=100)["size"] == 52
 
+    @pytest.mark.parametrize("asked", [101, 500, "0500", 10**30])
+    def test_a_page_bigger_than_100_is_served_as_100_and_says_so(self, client, asked):
+        """Clients ask for big pages (the DfE's checker asks for 500): they get 100, and `size` and `total_pages`
+        say so, so that following the pages still reads everything."""
+        for n in range(103):
+            make_service(f"Service {n}")
+
+        first = get(client, "/services", per_page=asked)
+        second = get(client, "/services", per_page=asked, page=2)
+
+        assert paging(first) == (103, 2, 1, 100, True, False, False)
+        assert paging(second) == (103, 2, 2, 3, False, True, False)
+        assert len(set(names(first)) | set(names(second))) == 103
+
+    @pytest.mark.parametrize("path", ["/taxonomies", "/taxonomy_terms", "/service_at_locations"])
+    def test_every_list_takes_a_big_page(self, client, path, day_clubs, carers):
+        data = get(client, path, per_page=500)
+
+        assert data["size"] == len(data["contents"]) and data["last_page"]
+
     @pytest.mark.parametrize(
         ("params", "parameter"),
         [
             ({"per_page": 0}, "per_page"),
-            ({"per_page": 101}, "per_page"),
+            ({"per_page": "000"}, "per_page"),
+            ({"per_page": -5}, "per_page"),
             ({"per_page": "ten"}, "per_page"),
+            ({"per_page": "2.5"}, "per_page"),
+            ({"per_page": "1e3"}, "per_page"),
             ({"page": 0}, "page"),
             ({"page": -1}, "page"),
             ({"page": "1.5"}, "page"),
@@ -541,7 +505,8 @@ class TestPaging:
 
         assert data["parameter"] == parameter
         assert data["message"] in (
-            "per_page must be a whole number from 1 to 100", "page must be a whole number from 1 to 1000000"
+            "per_page must be a whole number, 1 or more (a page holds at most 100)",
+            "page must be a whole number from 1 to 1000000",
         )
 
     def test_the_taxonomy_lists_page_too(self, client, day_clubs, home_help, carers):
@@ -660,7 +625,23 @@ class TestFilters:
 
         assert names(get(client, "/services", start_time="12:30")) == ["Afternoon"]
         assert names(get(client, "/services", end_time="12:00")) == ["Morning"]
-        assert get(client, "/services", status=400, start_time="noon")["parameter"] == "start_time"
+        assert names(get(client, "/services", end_time="12:00:00")) == ["Morning"]
+        for wrong in ("noon", "9:30", "24:00", "12:30+1", "12:30:00 Z"):
+            assert get(client, "/services", status=400, start_time=wrong)["parameter"] == "start_time"
+
+    def test_a_time_in_rfc_3339s_time_format_is_read_as_uk_time_today(self, client):
+        """The profile means `time` as RFC 3339's full-time (with an offset, such as 09:30:00Z); our opening times
+        are UK local, so a time with an offset is read as the UK time it is today."""
+        make_service("Morning", days=["mon"], opens_at=time(9), closes_at=time(12))
+        make_service("Afternoon", days=["mon"], opens_at=time(13), closes_at=time(16))
+        uk_offset = timezone.localtime().utcoffset()  # 0 in winter, an hour in summer
+        noon_utc_in_uk = (datetime(2000, 1, 1, 12) + uk_offset).time()
+
+        assert noon_utc_in_uk in (time(12), time(13))
+        for asked in ("12:00:00Z", "12:00:00.5z", "13:00:00+01:00", "07:00:00-05:00", "12:00:60Z"):
+            expected = ["Afternoon"] if noon_utc_in_uk == time(12) else []
+            assert names(get(client, "/services", start_time=asked, end_time="23:59")) == expected, asked
+        assert names(get(client, "/services", end_time="12:00:00Z")) == ["Morning"]
 
     def test_postcode_and_proximity_in_metres(self, client, home_postcode, postcode_miles_east):
         make_service("One mile", venue=postcode_miles_east(1, "WR2 1AA"))
@@ -759,6 +740,12 @@ class TestOpenAndReadOnly:
         data = get(client, "/organizations", status=404)
 
         assert "/services/{id}" in data["message"] and "/taxonomy_terms" in data["message"]
+
+    def test_the_version_is_the_string_3_0_which_the_dfe_importer_reads_as_a_number(self, client):
+        version = get(client, "/")["version"]
+
+        assert version == "3.0" and isinstance(version, str)  # a string, as the profile's schema says
+        assert float(version) == 3.0  # and one that reads as the number 3.0: not "3.0.0", "v3" or "HSDS 3.0"
 
     def test_the_root_works_without_its_slash(self, client):
         response = client.get("/api/oruk")
