@@ -6,14 +6,13 @@ without JavaScript and a filtered report can be bookmarked or shared with a coll
 `reports.figures`; the charts from `reports.charts`.
 """
 
-from datetime import date
-
 from django import forms
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from core.dates import long_date
 from core.forms import GovukDateField, GovukFormMixin
 from core.spreadsheets import csv_lines
 from enterprises.access import staff_required
@@ -56,10 +55,6 @@ class ReportFilterForm(GovukFormMixin, forms.Form):
             area=self.areas.get(data.get("area") or ""),
             category=self.categories.get(data.get("category") or ""),
         )
-
-
-def long_date(value: date) -> str:
-    return f"{value.day} {value:%B %Y}"
 
 
 @require_GET

@@ -8,6 +8,7 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 
+from core.dates import long_date
 from core.forms import GovukDateField, GovukFormMixin
 from enterprises.models import Enterprise, EnterpriseCheck
 
@@ -34,10 +35,6 @@ def _optional_text(label: str, *, help_text: str = "") -> forms.CharField:
     )
 
 
-def _long_date(value) -> str:
-    return f"{value.day} {value:%B %Y}"
-
-
 def check_choices(enterprise: Enterprise, services=None) -> list[tuple[str, str]]:
     """The checks staff may record for this listing, each with what the provider told the council.
 
@@ -47,7 +44,7 @@ def check_choices(enterprise: Enterprise, services=None) -> list[tuple[str, str]
     services = list(enterprise.services.all() if services is None else services)
     insurance = "Public liability insurance"
     if enterprise.insurance_expires_on:
-        insurance += f" (the provider says it expires on {_long_date(enterprise.insurance_expires_on)})"
+        insurance += f" (the provider says it expires on {long_date(enterprise.insurance_expires_on)})"
     dbs = "DBS checks"
     if enterprise.dbs_answer:
         dbs += f" (the provider says: “{enterprise.get_dbs_answer_display()}”)"

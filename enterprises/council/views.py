@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from core.dates import long_date
 from enterprises import listings
 from enterprises.access import council_enterprises, staff_required
 from enterprises.council.forms import (
@@ -221,17 +222,13 @@ def _insurance_expiring_soon(listing: Enterprise) -> bool:
     return expires is not None and today <= expires <= today + timezone.timedelta(days=settings.INSURANCE_WARNING_DAYS)
 
 
-def _long_date(value: date) -> str:
-    return f"{value.day} {value:%B %Y}"
-
-
 def _history(events):
     rows = []
     for event in events:
         message = event.message
         if event.action in REMINDER_ACTIONS:
             try:
-                message = f"{REMINDER_ACTIONS[event.action]} {_long_date(date.fromisoformat(message))}"
+                message = f"{REMINDER_ACTIONS[event.action]} {long_date(date.fromisoformat(message))}"
             except ValueError:
                 pass
         label = EVENT_LABELS.get(event.action, event.action.replace("_", " ").capitalize())
