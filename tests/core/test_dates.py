@@ -3,6 +3,7 @@
 from datetime import UTC, date, datetime, time
 
 import pytest
+from django.template import Context, Template
 
 from core.dates import govuk_time, long_date, months_before
 
@@ -37,3 +38,11 @@ def test_govuk_time(value, written):
 )
 def test_months_before(day, months, before):
     assert months_before(day, months) == before
+
+
+def test_templates_write_long_dates_with_the_same_function():
+    template = Template("{% load core_tags %}{{ due|long_date }}|{{ sent|long_date }}|{{ missing|long_date }}|"
+                        "{{ none|long_date|default:'Not set' }}")
+    context = Context({"due": date(2027, 3, 31), "sent": datetime(2027, 6, 30, 23, 30, tzinfo=UTC), "none": None})
+
+    assert template.render(context) == "31 March 2027|1 July 2027||Not set"
