@@ -1,3 +1,5 @@
+from datetime import date
+
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, GistIndex
@@ -115,17 +117,25 @@ class ClientGroup(Taxonomy):
     """Who a service is for: older people, carers, people living with dementia…"""
 
 
-def review_cutoff():
-    """Listings whose review fell due before this date are hidden from the public until staff review them."""
-    return timezone.localdate() - timezone.timedelta(days=settings.REVIEW_OVERDUE_HIDDEN_AFTER_DAYS)
+def review_cutoff(today: date | None = None) -> date:
+    """Listings whose review fell due before this day (more than REVIEW_OVERDUE_HIDDEN_AFTER_DAYS ago) are hidden
+    from the public until staff review them: from the pages, the search, the open data and the reports' published
+    figures."""
+    return (today or timezone.localdate()) - timezone.timedelta(days=settings.REVIEW_OVERDUE_HIDDEN_AFTER_DAYS)
 
 
-def public_listing(prefix: str = "") -> models.Q:
-    """What the public may see: published, and not long overdue for its review. `prefix` reaches the enterprise
-    from another model, e.g. "enterprise__" from a service."""
+def hidden_from(review_due_on: date) -> date:
+    """The first day a listing whose review falls due on `review_due_on` is hidden, if nobody reviews it: the first
+    day whose `review_cutoff` is after it."""
+    return review_due_on + timezone.timedelta(days=settings.REVIEW_OVERDUE_HIDDEN_AFTER_DAYS + 1)
+
+
+def public_listing(prefix: str = "", *, today: date | None = None) -> models.Q:
+    """What the public may see: published, and not long overdue for its review (`review_cutoff`). `prefix` reaches
+    the enterprise from another model, e.g. "enterprise__" from a service."""
     return models.Q(**{f"{prefix}status": Enterprise.Status.PUBLISHED}) & (
         models.Q(**{f"{prefix}review_due_on__isnull": True})
-        | models.Q(**{f"{prefix}review_due_on__gte": review_cutoff()})
+        | models.Q(**{f"{prefix}review_due_on__gte": review_cutoff(today)})
     )
 
 
@@ -222,6 +232,16 @@ class Enterprise(models.Model):
     def review_is_overdue(self) -> bool:
         return self.review_due_on is not None and self.review_due_on < timezone.localdate()
 
+    @property
+    def hidden_until_reviewed(self) -> bool:
+        """Published, but so long overdue for its review that the public does not see it (`public_listing`, for one
+        listing)."""
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.review_due_on is not None
+            and self.review_due_on < review_cutoff()
+        )
+
 
 class Delivery(models.TextChoices):
     HOME = "home", "At the person’s home"
@@ -251,6 +271,21 @@ class Capacity(models.TextChoices):
     WAITING_LIST = "waiting_list", "Waiting list"
     FULL = "full", "Full"
     NOT_KNOWN = "not_known", "Not known"
+
+
+def capacity_confirmed_since(today: date | None = None) -> date:
+    """The oldest confirmation the public is still told: a capacity status confirmed before this day (more than
+    CAPACITY_STALE_AFTER_DAYS ago) shows as "not known" on the pages, in the search's "taking new people", in the
+    open data and in the reports."""
+    return (today or timezone.localdate()) - timezone.timedelta(days=settings.CAPACITY_STALE_AFTER_DAYS)
+
+
+def current_capacity(today: date | None = None) -> models.Q:
+    """Services whose capacity status the public is told: known, and confirmed since `capacity_confirmed_since`.
+    The query's side of `Service.capacity_is_current`."""
+    return ~models.Q(capacity=Capacity.NOT_KNOWN) & models.Q(
+        capacity_confirmed_on__gte=capacity_confirmed_since(today)
+    )
 
 
 class Weekday(models.TextChoices):
@@ -374,14 +409,16 @@ class Service(models.Model):
 
     @property
     def capacity_is_current(self) -> bool:
-        if self.capacity == Capacity.NOT_KNOWN or self.capacity_confirmed_on is None:
-            return False
-        age = timezone.localdate() - self.capacity_confirmed_on
-        return age.days <= settings.CAPACITY_STALE_AFTER_DAYS
+        """Whether the public is told this service's capacity status (`current_capacity`, for one service)."""
+        return (
+            self.capacity != Capacity.NOT_KNOWN
+            and self.capacity_confirmed_on is not None
+            and self.capacity_confirmed_on >= capacity_confirmed_since()
+        )
 
     @property
     def public_capacity(self) -> str:
-        """What the public is told: a status more than CAPACITY_STALE_AFTER_DAYS old is not known."""
+        """What the public is told: a status confirmed before `capacity_confirmed_since` is not known."""
         return self.capacity if self.capacity_is_current else Capacity.NOT_KNOWN
 
     @property

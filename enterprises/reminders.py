@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from core.dates import long_date
 from enterprises.listings import tell_providers
-from enterprises.models import Council, Enterprise, ListingEvent
+from enterprises.models import Council, Enterprise, ListingEvent, hidden_from
 
 LIVE = [Enterprise.Status.PUBLISHED, Enterprise.Status.SUSPENDED]
 REVIEW_REMINDER = "review_reminder_sent"
@@ -76,7 +76,6 @@ def send_reminders(*, today: date | None = None) -> SentReminders:
     review = insurance = 0
     for listing in review_due(None, today=today):
         due = listing.review_due_on
-        hidden_from = due + timezone.timedelta(days=settings.REVIEW_OVERDUE_HIDDEN_AFTER_DAYS + 1)
         review += _remind_once(
             listing,
             action=REVIEW_REMINDER,
@@ -86,7 +85,7 @@ def send_reminders(*, today: date | None = None) -> SentReminders:
                 f"The council reviews every listing once a year. The review of {listing.name} was due on "
                 f"{long_date(due)}.\n\nPlease check that your listing is still correct, update anything that has "
                 f"changed, and contact the council if they have not been in touch.\n\nIf the review has not been "
-                f"done by {long_date(hidden_from)}, your listing will not be shown to the public until it is."
+                f"done by {long_date(hidden_from(due))}, your listing will not be shown to the public until it is."
             ),
         )
     for listing in insurance_expiring(None, today=today):

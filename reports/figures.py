@@ -26,7 +26,7 @@ Definitions
   days and fractions of a day; the *median* is PostgreSQL's `percentile_cont(0.5)` over the referrals sent in the
   period that have had a first answer (with an even number, the mean of the middle two).
 - *Capacity* is what the public is told: a status confirmed more than CAPACITY_STALE_AFTER_DAYS ago, or never
-  confirmed, is "not known" (`Service.public_capacity`).
+  confirmed, is "not known" (`enterprises.models.current_capacity`, the rule the public pages use).
 
 Filters
 -------
@@ -77,6 +77,7 @@ from enterprises.models import (
     Council,
     Enterprise,
     Service,
+    current_capacity,
     public_listing,
 )
 from enterprises.postcodes import GridPoint, miles_to_metres
@@ -511,8 +512,7 @@ CAPACITY_ROWS = [
 
 
 def capacity(scope: Scope, filters: Filters) -> Section:
-    confirmed_since = timezone.localdate() - timedelta(days=settings.CAPACITY_STALE_AFTER_DAYS)
-    current = Q(capacity_confirmed_on__gte=confirmed_since)
+    current = current_capacity()
     counts = _services(scope, filters).aggregate(
         total=Count("pk"),
         **{value: Count("pk", filter=Q(capacity=value) & current) for value, _ in CAPACITY_ROWS},

@@ -406,7 +406,6 @@ def review_overdue_list(request):
         {
             "listing": listing,
             "days_overdue": (today - listing.review_due_on).days,
-            "hidden": (today - listing.review_due_on).days > settings.REVIEW_OVERDUE_HIDDEN_AFTER_DAYS,
             "reminded": _reminded(listing, listing.review_due_on),
         }
         for listing in _with_reminders(review_overdue(request.council), REVIEW_REMINDER)
