@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.dates import govuk_time
-from enterprises.postcodes import METRES_PER_MILE, GridPoint
+from enterprises.postcodes import METRES_PER_MILE
 
 MAX_COVERAGE_MILES = 50
 
@@ -40,22 +40,6 @@ class Council(models.Model):
         return self.name
 
 
-class AreaQuerySet(models.QuerySet):
-    def nearest_to(self, point: GridPoint, within_metres: int = 8000):
-        """Areas near a point, nearest first (an area is a locality with a centre, not a boundary)."""
-        return (
-            self.filter(
-                easting__range=(point.easting - within_metres, point.easting + within_metres),
-                northing__range=(point.northing - within_metres, point.northing + within_metres),
-            )
-            .annotate(
-                distance_squared=(models.F("easting") - point.easting) * (models.F("easting") - point.easting)
-                + (models.F("northing") - point.northing) * (models.F("northing") - point.northing)
-            )
-            .order_by("distance_squared", "pk")
-        )
-
-
 class Area(models.Model):
     """A named locality of a council (a town, parish, ward or neighbourhood) with a centre point."""
 
@@ -64,8 +48,6 @@ class Area(models.Model):
     slug = models.SlugField(max_length=200)
     easting = models.IntegerField()
     northing = models.IntegerField()
-
-    objects = AreaQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -85,10 +67,6 @@ class Postcode(models.Model):
 
     def __str__(self):
         return self.postcode
-
-    @property
-    def point(self) -> GridPoint:
-        return GridPoint(self.easting, self.northing)
 
 
 class Taxonomy(models.Model):
@@ -396,12 +374,6 @@ class Service(models.Model):
 
     def get_absolute_url(self):
         return reverse("service", kwargs={"pk": self.pk})
-
-    @property
-    def venue_point(self) -> GridPoint | None:
-        if self.venue_easting is None:
-            return None
-        return GridPoint(self.venue_easting, self.venue_northing)
 
     @property
     def comes_to_people(self) -> bool:
