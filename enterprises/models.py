@@ -95,6 +95,18 @@ class ClientGroup(Taxonomy):
     """Who a service is for: older people, carers, people living with dementia…"""
 
 
+def next_review_due(today: date | None = None) -> date:
+    """When a listing approved or reviewed today falls due for its next review: REVIEW_INTERVAL_DAYS later (what the
+    council's form suggests, and what approving or reviewing sets when staff give no date)."""
+    return (today or timezone.localdate()) + timezone.timedelta(days=settings.REVIEW_INTERVAL_DAYS)
+
+
+def insurance_warning_until(today: date | None = None) -> date:
+    """Insurance that runs out on or before this day (within INSURANCE_WARNING_DAYS) is flagged to staff, and its
+    provider reminded."""
+    return (today or timezone.localdate()) + timezone.timedelta(days=settings.INSURANCE_WARNING_DAYS)
+
+
 def review_cutoff(today: date | None = None) -> date:
     """Listings whose review fell due before this day (more than REVIEW_OVERDUE_HIDDEN_AFTER_DAYS ago) are hidden
     from the public until staff review them: from the pages, the search, the open data and the reports' published
@@ -205,6 +217,12 @@ class Enterprise(models.Model):
     @property
     def insurance_has_expired(self) -> bool:
         return self.insurance_expires_on is not None and self.insurance_expires_on < timezone.localdate()
+
+    @property
+    def insurance_expires_soon(self) -> bool:
+        """Not expired yet, but by `insurance_warning_until`."""
+        expires = self.insurance_expires_on
+        return expires is not None and timezone.localdate() <= expires <= insurance_warning_until()
 
     @property
     def review_is_overdue(self) -> bool:

@@ -11,13 +11,12 @@ expiry date gets its own reminder.
 from dataclasses import dataclass
 from datetime import date
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from core.dates import long_date
 from enterprises.listings import tell_providers
-from enterprises.models import Council, Enterprise, ListingEvent, hidden_from
+from enterprises.models import Council, Enterprise, ListingEvent, hidden_from, insurance_warning_until
 
 LIVE = [Enterprise.Status.PUBLISHED, Enterprise.Status.SUSPENDED]
 REVIEW_REMINDER = "review_reminder_sent"
@@ -44,7 +43,7 @@ def review_due(council: Council | None, *, today: date | None = None):
 def insurance_expiring(council: Council | None, *, today: date | None = None):
     """Live listings whose insurance expires within INSURANCE_WARNING_DAYS, or has already expired; soonest first."""
     today = today or timezone.localdate()
-    until = today + timezone.timedelta(days=settings.INSURANCE_WARNING_DAYS)
+    until = insurance_warning_until(today)
     return _live(council).filter(insurance_expires_on__lte=until).order_by("insurance_expires_on", "name", "pk")
 
 

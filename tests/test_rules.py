@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from core.dates import long_date
 from directory.models import SearchRecord
+from enterprises import listings
 from enterprises.models import Capacity, Enterprise, StaffMembership, hidden_from, public_listing
 from enterprises.reminders import send_reminders
 from opendata.oruk import oruk_id
@@ -131,3 +132,52 @@ def test_the_reminder_names_the_first_day_the_public_query_hides_the_listing(db,
     assert f"If the review has not been done by {long_date(first_hidden)}" in mailoutbox[0].body
     visible_on = lambda day: Enterprise.objects.filter(public_listing(today=day), pk=listing.pk).exists()  # noqa: E731
     assert visible_on(first_hidden - timezone.timedelta(days=1)) and not visible_on(first_hidden)
+
+
+# The insurance warning (enterprises.models.insurance_warning_until) --------------------------------------------------
+
+
+def test_insurance_running_out_within_the_setting_is_flagged_to_staff_and_to_the_provider(
+    client, settings, worcester, staff_of_worcester, mailoutbox, django_capture_on_commit_callbacks
+):
+    settings.INSURANCE_WARNING_DAYS = 10
+    soon = make_enterprise("Runs out soon", insurance_expires_on=days_ahead(10))
+    later = make_enterprise("Runs out later", insurance_expires_on=days_ahead(11))
+    for listing in (soon, later):
+        listing.members.add(make_user(f"provider@{listing.slug}.example"))
+    client.force_login(staff_of_worcester)
+
+    listed = client.get("/council/insurance-expiring/").content.decode()
+    assert "Runs out soon" in listed and "Runs out later" not in listed
+    warning = f"Insurance expires on {long_date(days_ahead(10))}."
+    assert warning in client.get(f"/council/listings/{soon.slug}/").content.decode()
+    assert "Insurance expires on" not in client.get(f"/council/listings/{later.slug}/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        send_reminders()
+    assert [email.to for email in mailoutbox] == [[f"provider@{soon.slug}.example"]]
+
+
+# The next review date (enterprises.models.next_review_due) -----------------------------------------------------------
+
+
+def test_the_next_review_falls_due_the_setting_after_approval_whether_staff_keep_the_suggested_date_or_not(
+    client, settings, worcester, staff_of_worcester
+):
+    settings.REVIEW_INTERVAL_DAYS = 100
+    submitted = make_enterprise("Waiting", status=Enterprise.Status.SUBMITTED)
+    published = make_enterprise("Published", review_due_on=days_ago(1))
+    client.force_login(staff_of_worcester)
+
+    actions = dict(client.get(f"/council/listings/{submitted.slug}/").context["actions"])
+    suggested = {action.name: form["review_due_on"].value() for action, form in actions.items()
+                 if "review_due_on" in form.fields}
+    assert suggested == {"approve": days_ahead(100)}
+    actions = dict(client.get(f"/council/listings/{published.slug}/").context["actions"])
+    assert {action.name: form["review_due_on"].value() for action, form in actions.items()
+            if "review_due_on" in form.fields} == {"mark_reviewed": days_ahead(100)}
+
+    listings.approve_listing(enterprise=submitted, by=staff_of_worcester)
+    listings.mark_reviewed(enterprise=published, by=staff_of_worcester)
+    submitted.refresh_from_db()
+    published.refresh_from_db()
+    assert submitted.review_due_on == published.review_due_on == days_ahead(100)

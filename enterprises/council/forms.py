@@ -5,12 +5,11 @@ non-field errors (a transition that was refused) link to the part of the page th
 """
 
 from django import forms
-from django.conf import settings
 from django.utils import timezone
 
 from core.dates import long_date
 from core.forms import GovukDateField, GovukFormMixin
-from enterprises.models import Enterprise, EnterpriseCheck
+from enterprises.models import Enterprise, EnterpriseCheck, next_review_due
 
 
 class CouncilForm(GovukFormMixin, forms.Form):
@@ -73,7 +72,7 @@ class ChecksAndReviewDateForm(CouncilForm):
 
     def __init__(self, *args, enterprise: Enterprise, services=None, **kwargs):
         kwargs.setdefault(
-            "initial", {"review_due_on": timezone.localdate() + timezone.timedelta(days=settings.REVIEW_INTERVAL_DAYS)}
+            "initial", {"review_due_on": next_review_due()}
         )
         super().__init__(*args, **kwargs)
         self.fields["checks"].choices = check_choices(enterprise, services)

@@ -216,12 +216,6 @@ def _review_listing(user, slug: str) -> Enterprise:
     )
 
 
-def _insurance_expiring_soon(listing: Enterprise) -> bool:
-    expires = listing.insurance_expires_on
-    today = timezone.localdate()
-    return expires is not None and today <= expires <= today + timezone.timedelta(days=settings.INSURANCE_WARNING_DAYS)
-
-
 def _history(events):
     rows = []
     for event in events:
@@ -259,7 +253,7 @@ def _review_page(request, slug: str, *, failed=None, status: int = 200):
             "form": failed_form,
             "revision": revision,
             "history": _history(listing.events.all()),
-            "insurance_expiring_soon": _insurance_expiring_soon(listing),
+            "insurance_expiring_soon": listing.insurance_expires_soon,
         },
         status=status,
     )
