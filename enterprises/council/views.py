@@ -416,7 +416,7 @@ def insurance_expiring_list(request):
         {
             "listing": listing,
             "days_left": (listing.insurance_expires_on - today).days,
-            "expired": listing.insurance_expires_on < today,
+            "expired": listing.insurance_has_expired,
             "reminded": _reminded(listing, listing.insurance_expires_on),
         }
         for listing in _with_reminders(insurance_expiring(request.council), INSURANCE_REMINDER)
