@@ -1,7 +1,19 @@
 """Dates and times: as the GOV.UK style guide writes them, and calendar months counted the way people count them."""
 
 import calendar
-from datetime import date, time
+from datetime import date, datetime, time
+
+from django.utils import timezone
+
+
+def long_date(value: date | datetime | None) -> str:
+    """31 March 2027: the day without a leading zero, the month in full. A moment is given as its day in the UK
+    (TIME_ZONE); nothing is "" (as the template filter `date` gives)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = timezone.localdate(value) if timezone.is_aware(value) else value.date()
+    return f"{value.day} {value:%B %Y}"
 
 
 def govuk_time(value: time | None) -> str:

@@ -54,10 +54,6 @@ class Routing:
 _routing: ContextVar[Routing | None] = ContextVar("directory_db_routing", default=None)
 
 
-def current_routing() -> Routing | None:
-    return _routing.get()
-
-
 class ReplicaRouter:
     """Reads go to the request's replica when the middleware chose one and nothing above says otherwise; every write
     goes to the primary; only the primary is migrated (replicas copy it through PostgreSQL's replication)."""

@@ -7,7 +7,16 @@ from django.utils import timezone
 
 from core.forms import GovukFormMixin
 from directory.search import Place, fair_order, find_place, matching_words, near
-from enterprises.models import Capacity, Category, ClientGroup, CostType, Delivery, Service, WayToPay
+from enterprises.models import (
+    Capacity,
+    Category,
+    ClientGroup,
+    CostType,
+    Delivery,
+    Service,
+    WayToPay,
+    current_capacity,
+)
 from enterprises.postcodes import PostcodeError
 
 COST_CHOICES = [("", "Any cost"), ("free", "Free only")]
@@ -118,8 +127,7 @@ class ServiceFilter(django_filters.FilterSet):
     def filter_taking(self, queryset, name, value):
         if not value:
             return queryset
-        fresh_since = self.day - timezone.timedelta(days=settings.CAPACITY_STALE_AFTER_DAYS)
-        return queryset.filter(capacity=Capacity.TAKING, capacity_confirmed_on__gte=fresh_since)
+        return queryset.filter(current_capacity(self.day), capacity=Capacity.TAKING)
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)

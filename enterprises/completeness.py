@@ -11,6 +11,7 @@ from datetime import date
 from django.urls import reverse
 from django.utils import timezone
 
+from core.dates import long_date
 from enterprises.models import Category, Delivery
 
 HOME_CARE_SLUG = "home-care"
@@ -34,10 +35,6 @@ def _date(value) -> date | None:
     if not value:
         return None
     return value if isinstance(value, date) else date.fromisoformat(value)
-
-
-def _long_date(value: date) -> str:
-    return f"{value.day} {value:%B %Y}"
 
 
 def service_section(values: dict) -> str:
@@ -108,7 +105,7 @@ def missing_for_submission(working_copy: dict, slug: str | None = None, *, home_
     if insurance is None:
         missing.append((DOCUMENTS, "Enter the date your public liability insurance runs to", url("documents")))
     elif insurance < timezone.localdate():
-        missing.append((DOCUMENTS, f"Your public liability insurance ran out on {_long_date(insurance)}: enter the "
+        missing.append((DOCUMENTS, f"Your public liability insurance ran out on {long_date(insurance)}: enter the "
                                    f"date your new insurance runs to", url("documents")))
     if not enterprise.get("dbs_answer"):
         missing.append((DOCUMENTS, "Answer the question about DBS checks", url("documents")))

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from enterprises.access import staff_council
-from enterprises.models import Enterprise, EnterpriseCheck, ListingEvent, Revision
+from enterprises.models import Enterprise, EnterpriseCheck, ListingEvent, Revision, next_review_due
 
 Status = Enterprise.Status
 
@@ -120,9 +120,7 @@ def approve_listing(
     _require_status(listing, {Status.SUBMITTED})
     record_checks(listing, kinds=checks, by=by)
     listing.published_at = timezone.now()
-    listing.review_due_on = review_due_on or timezone.localdate() + timezone.timedelta(
-        days=settings.REVIEW_INTERVAL_DAYS
-    )
+    listing.review_due_on = review_due_on or next_review_due()
     _move(listing, Status.PUBLISHED, action="approved", by=by, message=message)
     tell_providers(
         listing, f"Your listing is published: {listing.name}", message or "People can now find you in the directory."
@@ -182,9 +180,7 @@ def mark_reviewed(*, enterprise: Enterprise, by, checks: list[str] = (), review_
     _require_someone_else(by, listing)
     _require_status(listing, {Status.PUBLISHED, Status.SUSPENDED})
     record_checks(listing, kinds=checks, by=by)
-    listing.review_due_on = review_due_on or timezone.localdate() + timezone.timedelta(
-        days=settings.REVIEW_INTERVAL_DAYS
-    )
+    listing.review_due_on = review_due_on or next_review_due()
     listing.save()
     ListingEvent.objects.create(enterprise=listing, action="reviewed", from_status=listing.status,
                                 to_status=listing.status, actor=by)

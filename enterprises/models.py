@@ -1,3 +1,5 @@
+from datetime import date
+
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, GistIndex
@@ -9,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.dates import govuk_time
-from enterprises.postcodes import METRES_PER_MILE, GridPoint
+from enterprises.postcodes import METRES_PER_MILE
 
 MAX_COVERAGE_MILES = 50
 
@@ -38,22 +40,6 @@ class Council(models.Model):
         return self.name
 
 
-class AreaQuerySet(models.QuerySet):
-    def nearest_to(self, point: GridPoint, within_metres: int = 8000):
-        """Areas near a point, nearest first (an area is a locality with a centre, not a boundary)."""
-        return (
-            self.filter(
-                easting__range=(point.easting - within_metres, point.easting + within_metres),
-                northing__range=(point.northing - within_metres, point.northing + within_metres),
-            )
-            .annotate(
-                distance_squared=(models.F("easting") - point.easting) * (models.F("easting") - point.easting)
-                + (models.F("northing") - point.northing) * (models.F("northing") - point.northing)
-            )
-            .order_by("distance_squared", "pk")
-        )
-
-
 class Area(models.Model):
     """A named locality of a council (a town, parish, ward or neighbourhood) with a centre point."""
 
@@ -62,8 +48,6 @@ class Area(models.Model):
     slug = models.SlugField(max_length=200)
     easting = models.IntegerField()
     northing = models.IntegerField()
-
-    objects = AreaQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -83,10 +67,6 @@ class Postcode(models.Model):
 
     def __str__(self):
         return self.postcode
-
-    @property
-    def point(self) -> GridPoint:
-        return GridPoint(self.easting, self.northing)
 
 
 class Taxonomy(models.Model):
@@ -115,17 +95,37 @@ class ClientGroup(Taxonomy):
     """Who a service is for: older people, carers, people living with dementia…"""
 
 
-def review_cutoff():
-    """Listings whose review fell due before this date are hidden from the public until staff review them."""
-    return timezone.localdate() - timezone.timedelta(days=settings.REVIEW_OVERDUE_HIDDEN_AFTER_DAYS)
+def next_review_due(today: date | None = None) -> date:
+    """When a listing approved or reviewed today falls due for its next review: REVIEW_INTERVAL_DAYS later (what the
+    council's form suggests, and what approving or reviewing sets when staff give no date)."""
+    return (today or timezone.localdate()) + timezone.timedelta(days=settings.REVIEW_INTERVAL_DAYS)
 
 
-def public_listing(prefix: str = "") -> models.Q:
-    """What the public may see: published, and not long overdue for its review. `prefix` reaches the enterprise
-    from another model, e.g. "enterprise__" from a service."""
+def insurance_warning_until(today: date | None = None) -> date:
+    """Insurance that runs out on or before this day (within INSURANCE_WARNING_DAYS) is flagged to staff, and its
+    provider reminded."""
+    return (today or timezone.localdate()) + timezone.timedelta(days=settings.INSURANCE_WARNING_DAYS)
+
+
+def review_cutoff(today: date | None = None) -> date:
+    """Listings whose review fell due before this day (more than REVIEW_OVERDUE_HIDDEN_AFTER_DAYS ago) are hidden
+    from the public until staff review them: from the pages, the search, the open data and the reports' published
+    figures."""
+    return (today or timezone.localdate()) - timezone.timedelta(days=settings.REVIEW_OVERDUE_HIDDEN_AFTER_DAYS)
+
+
+def hidden_from(review_due_on: date) -> date:
+    """The first day a listing whose review falls due on `review_due_on` is hidden, if nobody reviews it: the first
+    day whose `review_cutoff` is after it."""
+    return review_due_on + timezone.timedelta(days=settings.REVIEW_OVERDUE_HIDDEN_AFTER_DAYS + 1)
+
+
+def public_listing(prefix: str = "", *, today: date | None = None) -> models.Q:
+    """What the public may see: published, and not long overdue for its review (`review_cutoff`). `prefix` reaches
+    the enterprise from another model, e.g. "enterprise__" from a service."""
     return models.Q(**{f"{prefix}status": Enterprise.Status.PUBLISHED}) & (
         models.Q(**{f"{prefix}review_due_on__isnull": True})
-        | models.Q(**{f"{prefix}review_due_on__gte": review_cutoff()})
+        | models.Q(**{f"{prefix}review_due_on__gte": review_cutoff(today)})
     )
 
 
@@ -219,8 +219,24 @@ class Enterprise(models.Model):
         return self.insurance_expires_on is not None and self.insurance_expires_on < timezone.localdate()
 
     @property
+    def insurance_expires_soon(self) -> bool:
+        """Not expired yet, but by `insurance_warning_until`."""
+        expires = self.insurance_expires_on
+        return expires is not None and timezone.localdate() <= expires <= insurance_warning_until()
+
+    @property
     def review_is_overdue(self) -> bool:
         return self.review_due_on is not None and self.review_due_on < timezone.localdate()
+
+    @property
+    def hidden_until_reviewed(self) -> bool:
+        """Published, but so long overdue for its review that the public does not see it (`public_listing`, for one
+        listing)."""
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.review_due_on is not None
+            and self.review_due_on < review_cutoff()
+        )
 
 
 class Delivery(models.TextChoices):
@@ -251,6 +267,21 @@ class Capacity(models.TextChoices):
     WAITING_LIST = "waiting_list", "Waiting list"
     FULL = "full", "Full"
     NOT_KNOWN = "not_known", "Not known"
+
+
+def capacity_confirmed_since(today: date | None = None) -> date:
+    """The oldest confirmation the public is still told: a capacity status confirmed before this day (more than
+    CAPACITY_STALE_AFTER_DAYS ago) shows as "not known" on the pages, in the search's "taking new people", in the
+    open data and in the reports."""
+    return (today or timezone.localdate()) - timezone.timedelta(days=settings.CAPACITY_STALE_AFTER_DAYS)
+
+
+def current_capacity(today: date | None = None) -> models.Q:
+    """Services whose capacity status the public is told: known, and confirmed since `capacity_confirmed_since`.
+    The query's side of `Service.capacity_is_current`."""
+    return ~models.Q(capacity=Capacity.NOT_KNOWN) & models.Q(
+        capacity_confirmed_on__gte=capacity_confirmed_since(today)
+    )
 
 
 class Weekday(models.TextChoices):
@@ -363,25 +394,21 @@ class Service(models.Model):
         return reverse("service", kwargs={"pk": self.pk})
 
     @property
-    def venue_point(self) -> GridPoint | None:
-        if self.venue_easting is None:
-            return None
-        return GridPoint(self.venue_easting, self.venue_northing)
-
-    @property
     def comes_to_people(self) -> bool:
         return Delivery.HOME in self.delivery
 
     @property
     def capacity_is_current(self) -> bool:
-        if self.capacity == Capacity.NOT_KNOWN or self.capacity_confirmed_on is None:
-            return False
-        age = timezone.localdate() - self.capacity_confirmed_on
-        return age.days <= settings.CAPACITY_STALE_AFTER_DAYS
+        """Whether the public is told this service's capacity status (`current_capacity`, for one service)."""
+        return (
+            self.capacity != Capacity.NOT_KNOWN
+            and self.capacity_confirmed_on is not None
+            and self.capacity_confirmed_on >= capacity_confirmed_since()
+        )
 
     @property
     def public_capacity(self) -> str:
-        """What the public is told: a status more than CAPACITY_STALE_AFTER_DAYS old is not known."""
+        """What the public is told: a status confirmed before `capacity_confirmed_since` is not known."""
         return self.capacity if self.capacity_is_current else Capacity.NOT_KNOWN
 
     @property

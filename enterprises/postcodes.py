@@ -28,10 +28,6 @@ class GridPoint:
     easting: int
     northing: int
 
-    def miles_to(self, other: "GridPoint") -> float:
-        metres = ((self.easting - other.easting) ** 2 + (self.northing - other.northing) ** 2) ** 0.5
-        return metres / METRES_PER_MILE
-
 
 def miles_to_metres(miles: float) -> int:
     return round(miles * METRES_PER_MILE)

@@ -11,13 +11,12 @@ expiry date gets its own reminder.
 from dataclasses import dataclass
 from datetime import date
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django.utils.dateformat import format as format_date
 
+from core.dates import long_date
 from enterprises.listings import tell_providers
-from enterprises.models import Council, Enterprise, ListingEvent
+from enterprises.models import Council, Enterprise, ListingEvent, hidden_from, insurance_warning_until
 
 LIVE = [Enterprise.Status.PUBLISHED, Enterprise.Status.SUSPENDED]
 REVIEW_REMINDER = "review_reminder_sent"
@@ -44,12 +43,8 @@ def review_due(council: Council | None, *, today: date | None = None):
 def insurance_expiring(council: Council | None, *, today: date | None = None):
     """Live listings whose insurance expires within INSURANCE_WARNING_DAYS, or has already expired; soonest first."""
     today = today or timezone.localdate()
-    until = today + timezone.timedelta(days=settings.INSURANCE_WARNING_DAYS)
+    until = insurance_warning_until(today)
     return _live(council).filter(insurance_expires_on__lte=until).order_by("insurance_expires_on", "name", "pk")
-
-
-def _long_date(value: date) -> str:
-    return format_date(value, "j F Y")
 
 
 @dataclass(frozen=True)
@@ -80,7 +75,6 @@ def send_reminders(*, today: date | None = None) -> SentReminders:
     review = insurance = 0
     for listing in review_due(None, today=today):
         due = listing.review_due_on
-        hidden_from = due + timezone.timedelta(days=settings.REVIEW_OVERDUE_HIDDEN_AFTER_DAYS + 1)
         review += _remind_once(
             listing,
             action=REVIEW_REMINDER,
@@ -88,14 +82,14 @@ def send_reminders(*, today: date | None = None) -> SentReminders:
             subject=f"Your listing is due for its yearly review: {listing.name}",
             body=(
                 f"The council reviews every listing once a year. The review of {listing.name} was due on "
-                f"{_long_date(due)}.\n\nPlease check that your listing is still correct, update anything that has "
+                f"{long_date(due)}.\n\nPlease check that your listing is still correct, update anything that has "
                 f"changed, and contact the council if they have not been in touch.\n\nIf the review has not been "
-                f"done by {_long_date(hidden_from)}, your listing will not be shown to the public until it is."
+                f"done by {long_date(hidden_from(due))}, your listing will not be shown to the public until it is."
             ),
         )
     for listing in insurance_expiring(None, today=today):
         due = listing.insurance_expires_on
-        when = f"expired on {_long_date(due)}" if due < today else f"expires on {_long_date(due)}"
+        when = f"expired on {long_date(due)}" if due < today else f"expires on {long_date(due)}"
         insurance += _remind_once(
             listing,
             action=INSURANCE_REMINDER,

@@ -1,11 +1,8 @@
 """Open data: the page that explains it, and every published service as one CSV file for spreadsheet users.
 
-The CSV is streamed a row at a time from a server-side cursor, so the whole directory never sits in memory, and any
-cell a spreadsheet would run as a formula (one starting with = + - @, a tab or a carriage return) gets a leading
-apostrophe, so that a listing cannot plant a formula in a council officer's spreadsheet.
+The CSV is streamed a row at a time from a server-side cursor, so the whole directory never sits in memory, and its
+cells are made safe for spreadsheets by `core.spreadsheets` (no formulas planted by a listing; a byte order mark).
 """
-
-import csv
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import OuterRef
@@ -15,16 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from core.spreadsheets import csv_lines
 from enterprises.models import Area, Category, ClientGroup, Service
 from opendata import api, oruk
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value) -> str:
-    """The text of a cell, with a leading apostrophe where a spreadsheet would otherwise run it as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def _joined(values) -> str:
@@ -93,18 +83,11 @@ def csv_services():
     )
 
 
-class _Echo:
-    """A file that hands back what is written to it, so csv.writer can make one line at a time."""
-
-    def write(self, value):
-        return value
-
-
-def csv_lines(services):
-    writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow([heading for heading, _ in COLUMNS])  # the BOM makes Excel read UTF-8 (£)
+def csv_rows(services):
+    """The heading row, then a row for each service, read from the database in chunks."""
+    yield [heading for heading, _ in COLUMNS]
     for service in services.iterator(chunk_size=2000):
-        yield writer.writerow([safe_cell(value(service)) for _, value in COLUMNS])
+        yield [value(service) for _, value in COLUMNS]
 
 
 @require_safe
@@ -112,7 +95,7 @@ def services_csv(request):
     if request.method == "HEAD":  # the headers alone, without reading every listing
         response = HttpResponse(content_type="text/csv; charset=utf-8")
     else:
-        response = StreamingHttpResponse(csv_lines(csv_services()), content_type="text/csv; charset=utf-8")
+        response = StreamingHttpResponse(csv_lines(csv_rows(csv_services())), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="services-{timezone.localdate().isoformat()}.csv"'
     response["Access-Control-Allow-Origin"] = "*"
     return response

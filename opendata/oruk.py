@@ -18,13 +18,14 @@ import math
 import re
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, datetime, time
 
 from convertbng.cutil import convert_lonlat
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from core.dates import long_date
 from enterprises.models import Category, ClientGroup, CostType, Service, WayToPay, Weekday
 
 # Fixed for ever: changing it would change every id we have ever published.
@@ -148,10 +149,6 @@ def _put(data: dict, **fields) -> dict:
 def timestamp(value: datetime) -> str:
     """ISO 8601 in UTC with milliseconds, as the schema's example: 2023-03-15T10:30:45.123Z."""
     return value.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-def long_date(value: date) -> str:
-    return f"{value.day} {value:%B %Y}"
 
 
 def clock(value: time | None) -> str | None:

@@ -6,8 +6,15 @@
 - Council staff of the receiving enterprise's council: references, services, dates and statuses only.
 """
 
+from datetime import date
+
+from django.db.models import Count
+
 from enterprises.access import referrer_organisations, staff_council
 from referrals.models import AccessLog, Referral
+
+# The status filter's choice for referrals waiting too long for an answer ("No response yet"): not a status of its own.
+NO_RESPONSE = "no_response"
 
 
 def sent_referrals(user):
@@ -50,6 +57,22 @@ def may_refer(user) -> bool:
     return user.is_authenticated and (
         referrer_organisations(user).exists() or user.enterprises.published().exists()
     )
+
+
+def status_counts(scope, cutoff: date) -> dict[str, int]:
+    """How many of these referrals each choice of the status filter shows ("" is all of them; NO_RESPONSE those sent
+    on or before `cutoff` and not answered): two queries."""
+    counts = dict(scope.order_by().values_list("status").annotate(n=Count("pk")))
+    counts[""] = sum(counts.values())
+    counts[NO_RESPONSE] = scope.unanswered(sent_on_or_before=cutoff).count()
+    return counts
+
+
+def with_status(scope, status: str, cutoff: date):
+    """The referrals of `scope` a choice of the status filter shows."""
+    if status == NO_RESPONSE:
+        return scope.unanswered(sent_on_or_before=cutoff)
+    return scope.filter(status=status) if status else scope
 
 
 def record_access(referral: Referral, user) -> None:

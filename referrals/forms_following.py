@@ -7,9 +7,9 @@ error; the error summary links it to `non_field_anchor`, the part of the page th
 from django import forms
 
 from core.forms import GovukFormMixin
+from referrals.access import NO_RESPONSE
 from referrals.models import Referral
 
-NO_RESPONSE = "no_response"
 Status = Referral.Status
 
 # The filter's choices, in the order the list shows them. "No response yet" is a kind of "Waiting for an answer".

@@ -61,9 +61,6 @@ class Outcome(models.TextChoices):
 
 
 class ReferralQuerySet(models.QuerySet):
-    def open(self):
-        return self.filter(status__in=Referral.OPEN)
-
     def closed(self):
         return self.filter(status__in=Referral.CLOSED)
 
@@ -87,7 +84,6 @@ class Referral(models.Model):
         STARTED = "started", "Support started"
         ENDED = "ended", "Support ended"
 
-    OPEN = [Status.SENT, Status.ACCEPTED, Status.STARTED]
     CLOSED = [Status.DECLINED, Status.WITHDRAWN, Status.ENDED]
 
     reference = models.CharField(max_length=9, unique=True, default=new_reference, editable=False)
@@ -169,10 +165,6 @@ class Referral(models.Model):
         """The referrer's organisation, or the enterprise that referred."""
         team = self.organisation or self.referring_enterprise
         return team.name if team else ""
-
-    @property
-    def is_open(self) -> bool:
-        return self.status in self.OPEN
 
     @property
     def personal_details_erased(self) -> bool:

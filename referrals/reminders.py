@@ -1,4 +1,5 @@
-"""Referrals nobody has answered: flagged to the referrer, and the provider reminded once.
+"""How long a referral waits for its answer: working days waiting, "No response yet" for the referrer and one reminder
+to the provider, and the days to the first answer that the council sees.
 
 "Working days" are Monday to Friday; bank holidays are not counted out.
 """
@@ -7,19 +8,31 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F, FloatField, Func
 from django.utils import timezone
 
 from referrals import notifications
 from referrals.models import Referral, ReferralEvent
 
 
+def is_working_day(day: date) -> bool:
+    return day.weekday() < 5
+
+
 def working_days_before(day: date, working_days: int) -> date:
     """The date `working_days` working days before `day`: a referral sent on or before it has waited that long."""
     while working_days > 0:
         day -= timedelta(days=1)
-        if day.weekday() < 5:
+        if is_working_day(day):
             working_days -= 1
     return day
+
+
+def working_days_since(day: date, today: date) -> int:
+    """How many working days a referral sent on `day` has waited by `today`: the working days from `day` up to the
+    day before `today`, which is what `working_days_before` counts back, so that a referral is waiting too long
+    exactly when this reaches REFERRAL_NO_RESPONSE_WORKING_DAYS, at the weekend too."""
+    return sum(is_working_day(day + timedelta(days=n)) for n in range((today - day).days))
 
 
 def no_response_cutoff(today: date | None = None) -> date:
@@ -72,3 +85,24 @@ def send_provider_reminders(*, today: date | None = None) -> int:
         .values_list("pk", flat=True)
     )
     return sum(_remind_once(pk, cutoff=cutoff) for pk in list(waiting))
+
+
+# Days to the first answer -------------------------------------------------------------------------------------------
+
+# From sending a referral to the provider's first answer (`first_response_at`: their first action or message), in days
+# and fractions of a day; NULL before one. For the reports' median; `days_to_first_answer` is one referral's.
+DAYS_TO_FIRST_ANSWER = Func(
+    F("first_response_at"),
+    F("sent_at"),
+    template="(EXTRACT(EPOCH FROM (%(expressions)s))::double precision / 86400)",
+    arg_joiner=" - ",
+    output_field=FloatField(),
+)
+
+
+def days_to_first_answer(referral: Referral) -> int | None:
+    """Whole days from sending the referral to the provider's first answer (0: within a day); None before one. The
+    whole part of `DAYS_TO_FIRST_ANSWER`."""
+    if referral.first_response_at is None:
+        return None
+    return max((referral.first_response_at - referral.sent_at).days, 0)

@@ -22,11 +22,11 @@ Definitions
 - *Acceptance rate* = accepted ÷ answered, where *accepted* means the provider accepted it (it is accepted, support
   started or ended, or it was accepted and later withdrawn) and *answered* means accepted or declined. Referrals
   still waiting, or withdrawn before an answer, are left out of both.
-- *Days to first answer* runs from sending to the provider's first action or message (`first_response_at`), in
+- *Days to first answer* runs from sending to the provider’s first action or message (`first_response_at`), in
   days and fractions of a day; the *median* is PostgreSQL's `percentile_cont(0.5)` over the referrals sent in the
   period that have had a first answer (with an even number, the mean of the middle two).
 - *Capacity* is what the public is told: a status confirmed more than CAPACITY_STALE_AFTER_DAYS ago, or never
-  confirmed, is "not known" (`Service.public_capacity`).
+  confirmed, is "not known" (`enterprises.models.current_capacity`, the rule the public pages use).
 
 Filters
 -------
@@ -55,9 +55,7 @@ from django.db import connection
 from django.db.models import (
     Aggregate,
     Count,
-    F,
     FloatField,
-    Func,
     Q,
     QuerySet,
     Sum,
@@ -77,10 +75,12 @@ from enterprises.models import (
     Council,
     Enterprise,
     Service,
+    current_capacity,
     public_listing,
 )
 from enterprises.postcodes import GridPoint, miles_to_metres
 from referrals.models import Referral
+from referrals.reminders import DAYS_TO_FIRST_ANSWER
 
 REACH_MILES = 5
 REACH_METRES = miles_to_metres(REACH_MILES)
@@ -234,16 +234,6 @@ class Median(Aggregate):
     name = "Median"
     template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
     output_field = FloatField()
-
-
-# Days (and fractions of a day) from sending a referral to the provider's first answer; NULL before one.
-DAYS_TO_FIRST_ANSWER = Func(
-    F("first_response_at"),
-    F("sent_at"),
-    template="(EXTRACT(EPOCH FROM (%(expressions)s))::double precision / 86400)",
-    arg_joiner=" - ",
-    output_field=FloatField(),
-)
 
 
 def month_label(month: date) -> str:
@@ -511,8 +501,7 @@ CAPACITY_ROWS = [
 
 
 def capacity(scope: Scope, filters: Filters) -> Section:
-    confirmed_since = timezone.localdate() - timedelta(days=settings.CAPACITY_STALE_AFTER_DAYS)
-    current = Q(capacity_confirmed_on__gte=confirmed_since)
+    current = current_capacity()
     counts = _services(scope, filters).aggregate(
         total=Count("pk"),
         **{value: Count("pk", filter=Q(capacity=value) & current) for value, _ in CAPACITY_ROWS},

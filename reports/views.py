@@ -6,21 +6,18 @@ without JavaScript and a filtered report can be bookmarked or shared with a coll
 `reports.figures`; the charts from `reports.charts`.
 """
 
-import csv
-from datetime import date
-
 from django import forms
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from core.dates import long_date
 from core.forms import GovukDateField, GovukFormMixin
+from core.spreadsheets import csv_lines
 from enterprises.access import staff_required
 from reports import charts
 from reports import figures as reports
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class ReportFilterForm(GovukFormMixin, forms.Form):
@@ -60,10 +57,6 @@ class ReportFilterForm(GovukFormMixin, forms.Form):
         )
 
 
-def long_date(value: date) -> str:
-    return f"{value.day} {value:%B %Y}"
-
-
 @require_GET
 @staff_required
 def index(request):
@@ -84,13 +77,6 @@ def index(request):
     return render(request, "reports/index.html", context)
 
 
-def guard(cell) -> object:
-    """A cell a spreadsheet would run as a formula (=, +, -, @ first) starts with an apostrophe instead."""
-    if isinstance(cell, str) and cell.startswith(FORMULA_STARTS):
-        return "'" + cell
-    return cell
-
-
 @require_GET
 @staff_required
 def table_csv(request, table):
@@ -101,11 +87,7 @@ def table_csv(request, table):
     if not form.is_valid():
         return HttpResponseBadRequest("Correct the filters on the reports page first.", content_type="text/plain")
     found = reports.table(scope, form.filters(), table)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response = HttpResponse(csv_lines(found.as_lists()), content_type="text/csv; charset=utf-8")
     filename = f"{request.council.slug}-{table}-{timezone.localdate().isoformat()}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")  # so that spreadsheet programs read it as UTF-8
-    writer = csv.writer(response)
-    for row in found.as_lists():
-        writer.writerow([guard(cell) for cell in row])
     return response

@@ -5,11 +5,11 @@ non-field errors (a transition that was refused) link to the part of the page th
 """
 
 from django import forms
-from django.conf import settings
 from django.utils import timezone
 
+from core.dates import long_date
 from core.forms import GovukDateField, GovukFormMixin
-from enterprises.models import Enterprise, EnterpriseCheck
+from enterprises.models import Enterprise, EnterpriseCheck, next_review_due
 
 
 class CouncilForm(GovukFormMixin, forms.Form):
@@ -34,10 +34,6 @@ def _optional_text(label: str, *, help_text: str = "") -> forms.CharField:
     )
 
 
-def _long_date(value) -> str:
-    return f"{value.day} {value:%B %Y}"
-
-
 def check_choices(enterprise: Enterprise, services=None) -> list[tuple[str, str]]:
     """The checks staff may record for this listing, each with what the provider told the council.
 
@@ -47,7 +43,7 @@ def check_choices(enterprise: Enterprise, services=None) -> list[tuple[str, str]
     services = list(enterprise.services.all() if services is None else services)
     insurance = "Public liability insurance"
     if enterprise.insurance_expires_on:
-        insurance += f" (the provider says it expires on {_long_date(enterprise.insurance_expires_on)})"
+        insurance += f" (the provider says it expires on {long_date(enterprise.insurance_expires_on)})"
     dbs = "DBS checks"
     if enterprise.dbs_answer:
         dbs += f" (the provider says: “{enterprise.get_dbs_answer_display()}”)"
@@ -76,7 +72,7 @@ class ChecksAndReviewDateForm(CouncilForm):
 
     def __init__(self, *args, enterprise: Enterprise, services=None, **kwargs):
         kwargs.setdefault(
-            "initial", {"review_due_on": timezone.localdate() + timezone.timedelta(days=settings.REVIEW_INTERVAL_DAYS)}
+            "initial", {"review_due_on": next_review_due()}
         )
         super().__init__(*args, **kwargs)
         self.fields["checks"].choices = check_choices(enterprise, services)

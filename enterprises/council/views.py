@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from core.dates import long_date
 from enterprises import listings
 from enterprises.access import council_enterprises, staff_required
 from enterprises.council.forms import (
@@ -215,23 +216,13 @@ def _review_listing(user, slug: str) -> Enterprise:
     )
 
 
-def _insurance_expiring_soon(listing: Enterprise) -> bool:
-    expires = listing.insurance_expires_on
-    today = timezone.localdate()
-    return expires is not None and today <= expires <= today + timezone.timedelta(days=settings.INSURANCE_WARNING_DAYS)
-
-
-def _long_date(value: date) -> str:
-    return f"{value.day} {value:%B %Y}"
-
-
 def _history(events):
     rows = []
     for event in events:
         message = event.message
         if event.action in REMINDER_ACTIONS:
             try:
-                message = f"{REMINDER_ACTIONS[event.action]} {_long_date(date.fromisoformat(message))}"
+                message = f"{REMINDER_ACTIONS[event.action]} {long_date(date.fromisoformat(message))}"
             except ValueError:
                 pass
         label = EVENT_LABELS.get(event.action, event.action.replace("_", " ").capitalize())
@@ -262,7 +253,7 @@ def _review_page(request, slug: str, *, failed=None, status: int = 200):
             "form": failed_form,
             "revision": revision,
             "history": _history(listing.events.all()),
-            "insurance_expiring_soon": _insurance_expiring_soon(listing),
+            "insurance_expiring_soon": listing.insurance_expires_soon,
         },
         status=status,
     )
@@ -409,7 +400,6 @@ def review_overdue_list(request):
         {
             "listing": listing,
             "days_overdue": (today - listing.review_due_on).days,
-            "hidden": (today - listing.review_due_on).days > settings.REVIEW_OVERDUE_HIDDEN_AFTER_DAYS,
             "reminded": _reminded(listing, listing.review_due_on),
         }
         for listing in _with_reminders(review_overdue(request.council), REVIEW_REMINDER)
@@ -426,7 +416,7 @@ def insurance_expiring_list(request):
         {
             "listing": listing,
             "days_left": (listing.insurance_expires_on - today).days,
-            "expired": listing.insurance_expires_on < today,
+            "expired": listing.insurance_has_expired,
             "reminded": _reminded(listing, listing.insurance_expires_on),
         }
         for listing in _with_reminders(insurance_expiring(request.council), INSURANCE_REMINDER)

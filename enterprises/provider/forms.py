@@ -41,11 +41,6 @@ class ProviderForm(GovukFormMixin, forms.Form):
         return {name: value for name, value in self.cleaned_data.items() if name not in self.extra_fields}
 
 
-def _width(field, width):
-    field.widget.attrs["class"] = f"govuk-input--width-{width}"
-    return field
-
-
 # Fields -------------------------------------------------------------------------------------------------------------
 
 

@@ -9,18 +9,11 @@ from django.views.decorators.http import require_GET
 
 from core.paging import page_links, page_of
 from enterprises.access import staff_required
-from referrals.access import council_referrals
+from referrals.access import council_referrals, status_counts, with_status
 from referrals.forms_following import STATUS_FILTERS, StatusFilterForm
-from referrals.reminders import no_response_cutoff, waiting_too_long
-from referrals.views.following import status_counts, with_status
+from referrals.reminders import days_to_first_answer, no_response_cutoff, waiting_too_long
 
 PER_PAGE = 50
-
-
-def days_to_first_answer(referral) -> int | None:
-    if referral.first_response_at is None:
-        return None
-    return max((referral.first_response_at - referral.sent_at).days, 0)
 
 
 @require_GET

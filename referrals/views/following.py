@@ -7,14 +7,12 @@ calls the function, and either redirects to the referral with a success message 
 Opening a page that shows the person's details is recorded in the access log.
 """
 
-from datetime import date, timedelta
 from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -23,10 +21,10 @@ from core.paging import page_links, page_of
 from enterprises.access import referrer_organisations
 from enterprises.listings import TransitionError
 from referrals import lifecycle
-from referrals.access import may_refer, record_access, record_list_access, sent_referrals
-from referrals.forms_following import NO_RESPONSE, STATUS_FILTERS, MessageForm, StatusFilterForm, WithdrawForm
+from referrals.access import may_refer, record_access, record_list_access, sent_referrals, status_counts, with_status
+from referrals.forms_following import STATUS_FILTERS, MessageForm, StatusFilterForm, WithdrawForm
 from referrals.models import Referral
-from referrals.reminders import no_response_cutoff, waiting_too_long
+from referrals.reminders import no_response_cutoff, waiting_too_long, working_days_since
 
 PER_PAGE = 25
 INVALID = 400
@@ -46,31 +44,6 @@ def referrer_required(view):
         return view(request, *args, **kwargs)
 
     return wrapper
-
-
-def status_counts(scope, cutoff: date) -> dict[str, int]:
-    """How many referrals each choice of the status filter shows ("" is all of them): two queries."""
-    counts = dict(scope.order_by().values_list("status").annotate(n=Count("pk")))
-    counts[""] = sum(counts.values())
-    counts[NO_RESPONSE] = scope.unanswered(sent_on_or_before=cutoff).count()
-    return counts
-
-
-def with_status(scope, status: str, cutoff: date):
-    """The referrals a choice of the status filter shows."""
-    if status == NO_RESPONSE:
-        return scope.unanswered(sent_on_or_before=cutoff)
-    return scope.filter(status=status) if status else scope
-
-
-def working_days_since(day: date, today: date) -> int:
-    """Working days (Monday to Friday) after `day`, up to and including `today`."""
-    count = 0
-    while day < today:
-        day += timedelta(days=1)
-        if day.weekday() < 5:
-            count += 1
-    return count
 
 
 # The list ------------------------------------------------------------------------------------------------------------

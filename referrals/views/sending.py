@@ -24,9 +24,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.dateformat import format as format_date
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.dates import long_date
 from enterprises.listings import TransitionError
 from enterprises.models import Service
 from referrals import lifecycle
@@ -280,10 +280,6 @@ def urgency(request, service):
 # Check your answers, and send ----------------------------------------------------------------------------------------
 
 
-def _long_date(iso: str) -> str:
-    return format_date(date.fromisoformat(iso), "j F Y")
-
-
 def _rows(request, service, draft: dict) -> list[dict]:
     """The check page's summary list, in the order of the questions."""
 
@@ -297,11 +293,12 @@ def _rows(request, service, draft: dict) -> list[dict]:
         team = next((team for team in teams if team_key(team) == draft["team"]), None)
         rows.append(row("Referring for", team.name if team else "Not chosen", "start", "who you are referring for"))
     consent_label = ConsentMethod(draft["consent_method"]).label
+    born = draft.get("date_of_birth")
     rows += [
         row("Agreed to share their details", f"Yes – {consent_label[:1].lower()}{consent_label[1:]}", "consent",
             "whether they agreed"),
         row("Full name", draft["person_name"], "person", "their name"),
-        row("Date of birth", _long_date(draft["date_of_birth"]) if draft.get("date_of_birth") else "Not given",
+        row("Date of birth", long_date(date.fromisoformat(born)) if born else "Not given",
             "person", "their date of birth"),
         row("How to contact them", ContactMethod(draft["contact_method"]).label, "person", "how to contact them"),
     ]

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from core.dates import long_date
 from enterprises.models import StaffMembership
 from tests.factories import make_category, make_client_group, make_council, make_postcode
 
@@ -40,10 +41,6 @@ VENUE_POSTCODE = "WR14 4AA"
 OLD_DESCRIPTION = "We sing old favourites together, then stay for tea and cake."
 NEW_DESCRIPTION = "We sing old favourites and learn a new song each week, then stay for tea and cake."
 CHANGE_REQUEST = "Please tell people which day the singalong meets, and at what time."
-
-
-def long_date(value: date) -> str:
-    return f"{value.day} {value:%B %Y}"
 
 
 # Given: a council, with its types of support and a member of staff ------------------------------------------------

@@ -12,6 +12,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from core.dates import long_date
 from enterprises import listings
 from enterprises.models import Enterprise, EnterpriseCheck, ListingEvent, Organisation, Revision, StaffMembership
 from enterprises.reminders import insurance_expiring, review_overdue, send_reminders
@@ -24,10 +25,6 @@ Status = Enterprise.Status
 
 def days_ahead(days: int) -> date:
     return timezone.localdate() + timezone.timedelta(days=days)
-
-
-def long_date(value: date) -> str:
-    return f"{value.day} {value:%B %Y}"
 
 
 def date_fields(prefix: str, value: date) -> dict:

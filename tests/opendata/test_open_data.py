@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from enterprises.models import Capacity, CostType, Delivery, Enterprise, WayToPay
 from opendata import oruk
-from opendata.csv_export import COLUMNS, safe_cell
+from opendata.csv_export import COLUMNS
 from tests.factories import days_ago, make_enterprise, make_postcode, make_service
 
 
@@ -216,23 +216,3 @@ class TestTheCsv:
             make_service(f"More {n}", categories=[day_clubs], client_groups=[carers], coverage_areas=[worcester])
 
         assert queries_for_download() == few
-
-
-@pytest.mark.parametrize(
-    ("value", "cell"),
-    [
-        ("=1+1", "'=1+1"),
-        ("+44 1632", "'+44 1632"),
-        ("-1", "'-1"),
-        ("@A1", "'@A1"),
-        ("\t=1", "'\t=1"),
-        ("\r=1", "'\r=1"),
-        ("Lunch club", "Lunch club"),
-        ("a=b", "a=b"),
-        (12, "12"),
-        (None, ""),
-        ("", ""),
-    ],
-)
-def test_safe_cell(value, cell):
-    assert safe_cell(value) == cell

@@ -16,6 +16,7 @@ from jsonschema import Draft202012Validator
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
+from core.dates import long_date
 from enterprises.models import (
     Capacity,
     CostType,
@@ -198,9 +199,9 @@ class TestWhatIsPublished:
         assert data["fees"] == "£32.00 per day. Lunch included"
         assert data["accreditations"] == (
             "Registered with the Care Quality Commission: 1-123456789. "
-            f"Meets the local quality standard, checked {oruk.long_date(days_ago(30))}"
+            f"Meets the local quality standard, checked {long_date(days_ago(30))}"
         )
-        assert data["alert"] == f"Waiting list (confirmed {oruk.long_date(days_ago(5))})"
+        assert data["alert"] == f"Waiting list (confirmed {long_date(days_ago(5))})"
         assert data["assured_date"] == days_ago(20).isoformat()
         assert datetime.fromisoformat(data["last_modified"]) <= timezone.now()
         assert data["organization"] == {
@@ -311,8 +312,8 @@ class TestWhatIsPublished:
 
         alert = get(client, f"/services/{service_id(service)}")["alert"]
 
-        assert f"insurance expired on {oruk.long_date(days_ago(3))}" in alert
-        assert f"review of this listing was due on {oruk.long_date(days_ago(10))}" in alert
+        assert f"insurance expired on {long_date(days_ago(3))}" in alert
+        assert f"review of this listing was due on {long_date(days_ago(10))}" in alert
 
     def test_a_service_without_a_venue_has_no_service_at_location(self, client):
         service = make_service(delivery=[Delivery.HOME])

@@ -9,9 +9,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from referrals import lifecycle
+from referrals import access, lifecycle
 from referrals.access import received_referrals
+from referrals.forms_following import STATUS_FILTERS
 from referrals.models import AccessLog, Referral, ReferralEvent
+from referrals.reminders import no_response_cutoff
 from tests.factories import make_referral, make_user
 
 Status = Referral.Status
@@ -210,6 +212,18 @@ def test_the_filter_shows_how_many_each_choice_has_and_which_is_chosen(client, p
     assert "All (6)" in page and "Accepted (1)" in page and "No response yet (0)" in page
     assert re.search(r'value="accepted" checked', html(response))
     assert "6 referrals" in text(signed_in(client, people.ruth).get("/referrals/"))
+
+
+def test_the_number_beside_each_choice_is_how_many_referrals_it_shows(people, one_of_each):
+    make_referral(service=people.day_club, referrer=people.ruth, sent_at=days_ago_at(15))  # no response yet
+    scope, cutoff = access.sent_referrals(people.ruth), no_response_cutoff()
+
+    counts = access.status_counts(scope, cutoff)
+
+    assert counts[""] == 7 and counts[access.NO_RESPONSE] == 1 and counts[Status.SENT] == 2
+    assert {value: access.with_status(scope, value, cutoff).count() for value, _ in STATUS_FILTERS} == {
+        value: counts.get(value, 0) for value, _ in STATUS_FILTERS
+    }
 
 
 def test_nonsense_in_the_filter_shows_every_referral(client, people, one_of_each):

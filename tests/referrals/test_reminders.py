@@ -1,7 +1,7 @@
 """Referrals nobody has answered: working days, and the daily reminder to the provider (once, and safely)."""
 
 import threading
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from io import StringIO
 
 import pytest
@@ -11,7 +11,15 @@ from django.utils import timezone
 
 from referrals.lifecycle import accept, send_message, withdraw
 from referrals.models import Referral, ReferralEvent
-from referrals.reminders import no_response_cutoff, send_provider_reminders, waiting_too_long, working_days_before
+from referrals.reminders import (
+    DAYS_TO_FIRST_ANSWER,
+    days_to_first_answer,
+    no_response_cutoff,
+    send_provider_reminders,
+    waiting_too_long,
+    working_days_before,
+    working_days_since,
+)
 from tests.factories import make_referral
 
 MON, TUE, WED, THU, FRI, SAT, SUN = (date(2026, 3, day) for day in range(9, 16))
@@ -48,6 +56,33 @@ def remind(today: date = TODAY) -> str:
 )
 def test_working_days_before_skips_weekends(day, working_days, expected):
     assert working_days_before(day, working_days) == expected
+
+
+@pytest.mark.parametrize(
+    "day, today, expected",
+    [
+        (WED, WED, 0),
+        (TUE, WED, 1),
+        (FRI, MON + timedelta(days=7), 1),  # Friday, over the weekend
+        (FRI, SAT, 1),
+        (MON, SAT, 5),
+        (SAT, MON + timedelta(days=7), 0),  # sent at the weekend: nothing until Monday is over
+        (date(2026, 3, 4), WED, 5),
+    ],
+)
+def test_working_days_since_counts_the_working_days_a_referral_has_waited(day, today, expected):
+    assert working_days_since(day, today) == expected
+
+
+FORTNIGHT = [MON + timedelta(days=n) for n in range(14)]
+
+
+@pytest.mark.parametrize("today", FORTNIGHT, ids=lambda day: f"{day:%a %d}")
+def test_a_referral_is_past_the_cutoff_exactly_when_it_has_waited_that_many_working_days(today):
+    for working_days in range(1, 11):
+        cutoff = working_days_before(today, working_days)
+        for sent in (today - timedelta(days=n) for n in range(21)):
+            assert (sent <= cutoff) == (working_days_since(sent, today) >= working_days), (sent, working_days)
 
 
 def test_the_cutoff_is_the_setting_in_working_days(settings):
@@ -226,3 +261,20 @@ def test_two_schedulers_running_at_once_remind_once(people, mailoutbox):
 def test_a_date_that_is_not_a_date_is_refused_with_a_clear_message(db, command):
     with pytest.raises(CommandError, match="--date must be a date like 2026-03-03, not '31/12/2026'"):
         call_command(command, date="31/12/2026")
+
+
+# ----------------------------------------------------------------------------------------------- days to first answer
+
+
+@pytest.mark.parametrize("hours", [None, 0.5, 23.9, 24, 36, 24 * 6 + 1])
+def test_days_to_first_answer_is_the_whole_part_of_what_the_reports_count(people, hours):
+    sent = timezone.make_aware(datetime(2026, 3, 9, 16, 30))
+    answered = None if hours is None else sent + timedelta(hours=hours)
+    referral = make_referral(service=people.day_club, referrer=people.ruth, sent_at=sent, first_response_at=answered)
+
+    in_sql = Referral.objects.annotate(days=DAYS_TO_FIRST_ANSWER).get(pk=referral.pk).days
+
+    if hours is None:
+        assert days_to_first_answer(referral) is None and in_sql is None
+    else:
+        assert in_sql == pytest.approx(hours / 24) and days_to_first_answer(referral) == int(hours // 24)

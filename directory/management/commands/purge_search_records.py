@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from core.dates import months_before
+from core.dates import long_date, months_before
 from directory.models import SearchRecord
 
 
@@ -17,4 +17,4 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         cutoff = months_before(timezone.localdate(), settings.SEARCH_RECORD_RETENTION_MONTHS)
         deleted, _ = SearchRecord.objects.filter(searched_on__lt=cutoff).delete()
-        self.stdout.write(f"Deleted {deleted} search record(s) from before {cutoff:%-d %B %Y}")
+        self.stdout.write(f"Deleted {deleted} search record(s) from before {long_date(cutoff)}")
