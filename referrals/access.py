@@ -8,13 +8,27 @@
 
 from datetime import date
 
-from django.db.models import Count
-
+from core.status_filter import StatusFilter, filter_by_status
 from enterprises.access import referrer_organisations, staff_council
 from referrals.models import AccessLog, Referral
 
+Status = Referral.Status
+
 # The status filter's choice for referrals waiting too long for an answer ("No response yet"): not a status of its own.
 NO_RESPONSE = "no_response"
+
+# The referrer's and the council's filter's choices, in the order the lists show them. "No response yet" is a kind of
+# "Waiting for an answer".
+STATUS_FILTERS = [
+    ("", "All"),
+    (NO_RESPONSE, "No response yet"),
+    (Status.SENT, Status.SENT.label),
+    (Status.ACCEPTED, Status.ACCEPTED.label),
+    (Status.STARTED, Status.STARTED.label),
+    (Status.ENDED, Status.ENDED.label),
+    (Status.DECLINED, Status.DECLINED.label),
+    (Status.WITHDRAWN, Status.WITHDRAWN.label),
+]
 
 
 def sent_referrals(user):
@@ -59,20 +73,12 @@ def may_refer(user) -> bool:
     )
 
 
-def status_counts(scope, cutoff: date) -> dict[str, int]:
-    """How many of these referrals each choice of the status filter shows ("" is all of them; NO_RESPONSE those sent
-    on or before `cutoff` and not answered): two queries."""
-    counts = dict(scope.order_by().values_list("status").annotate(n=Count("pk")))
-    counts[""] = sum(counts.values())
-    counts[NO_RESPONSE] = scope.unanswered(sent_on_or_before=cutoff).count()
-    return counts
-
-
-def with_status(scope, status: str, cutoff: date):
-    """The referrals of `scope` a choice of the status filter shows."""
-    if status == NO_RESPONSE:
-        return scope.unanswered(sent_on_or_before=cutoff)
-    return scope.filter(status=status) if status else scope
+def status_filter(scope, asked: str | None, cutoff: date) -> StatusFilter:
+    """These referrals counted by each of STATUS_FILTERS and filtered by the one asked for ("" is all of them;
+    NO_RESPONSE those sent on or before `cutoff` and not answered): two queries for the counts."""
+    return filter_by_status(
+        scope, asked, STATUS_FILTERS, subsets={NO_RESPONSE: scope.unanswered(sent_on_or_before=cutoff)}
+    )
 
 
 def record_access(referral: Referral, user) -> None:

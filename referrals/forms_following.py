@@ -7,22 +7,8 @@ error; the error summary links it to `non_field_anchor`, the part of the page th
 from django import forms
 
 from core.forms import GovukFormMixin
-from referrals.access import NO_RESPONSE
-from referrals.models import Referral
+from referrals.access import STATUS_FILTERS
 
-Status = Referral.Status
-
-# The filter's choices, in the order the list shows them. "No response yet" is a kind of "Waiting for an answer".
-STATUS_FILTERS = [
-    ("", "All"),
-    (NO_RESPONSE, "No response yet"),
-    (Status.SENT, Status.SENT.label),
-    (Status.ACCEPTED, Status.ACCEPTED.label),
-    (Status.STARTED, Status.STARTED.label),
-    (Status.ENDED, Status.ENDED.label),
-    (Status.DECLINED, Status.DECLINED.label),
-    (Status.WITHDRAWN, Status.WITHDRAWN.label),
-]
 MAX_TEXT = 5000
 
 
@@ -31,7 +17,8 @@ class FollowingForm(GovukFormMixin, forms.Form):
 
 
 class StatusFilterForm(GovukFormMixin, forms.Form):
-    """Which referrals to list: read from the query string, so the list works without JavaScript.
+    """The radios that choose which referrals to list, bound to the query string so the list works without JavaScript.
+    The view takes the choice from `referrals.access.status_filter`, which ignores nonsense as this form would.
 
     `counts` maps each choice's value to how many referrals it would show; they are added to the labels.
     """
@@ -44,10 +31,6 @@ class StatusFilterForm(GovukFormMixin, forms.Form):
             self.fields["status"].choices = [
                 (value, f"{label} ({counts.get(value, 0)})") for value, label in STATUS_FILTERS
             ]
-
-    def chosen(self) -> str:
-        """The status asked for; "" (all of them) for nothing or nonsense."""
-        return self.cleaned_data["status"] if self.is_valid() else ""
 
 
 class MessageForm(FollowingForm):

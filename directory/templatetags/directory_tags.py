@@ -1,22 +1,12 @@
+"""The public directory's own template tags: `{% load directory_tags %}`, then `{% csrf_slot %}` in content the page
+cache may keep. The tags every app's templates use (govuk_time, as_strings, long_date) are in core_tags."""
+
 from django import template
 from django.utils.safestring import mark_safe
 
-from core.dates import govuk_time
 from directory.page_cache import CSRF_SLOT
 
 register = template.Library()
-
-
-register.filter(govuk_time)
-
-
-@register.filter
-def as_strings(value) -> set[str]:
-    """A field's value (one value, a list, or None) as a set of strings, to compare with its choices."""
-    if value is None:
-        return {""}
-    values = value if isinstance(value, (list, tuple, set)) else [value]
-    return {"" if item is None else str(item) for item in values}
 
 
 @register.simple_tag

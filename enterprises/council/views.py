@@ -13,12 +13,13 @@ from datetime import date, datetime
 
 from django.conf import settings
 from django.contrib import messages
-from django.db.models import Count, Prefetch
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from core.dates import long_date
+from core.status_filter import filter_by_status
 from enterprises import listings
 from enterprises.access import council_enterprises, staff_required
 from enterprises.council.forms import (
@@ -115,20 +116,16 @@ def queue(request):
 @staff_required
 def all_listings(request):
     scope = council_enterprises(request.user)
-    counts = dict(scope.order_by().values_list("status").annotate(n=Count("pk")))
-    status = request.GET.get("status", "")
-    if status not in Status.values:
-        status = ""
-    shown = scope.filter(status=status) if status else scope
+    chosen = filter_by_status(scope, request.GET.get("status"), Status.choices)
     return render(
         request,
         "council/listings.html",
         {
-            "listings": shown.only("council", "name", "slug", "status", "review_due_on", "insurance_expires_on")
+            "listings": chosen.rows.only("council", "name", "slug", "status", "review_due_on", "insurance_expires_on")
             .order_by("name"),
-            "status": status,
-            "statuses": [(value, label, counts.get(value, 0)) for value, label in Status.choices],
-            "total": sum(counts.values()),
+            "status": chosen.status,
+            "statuses": chosen.statuses,
+            "total": chosen.total,
         },
     )
 

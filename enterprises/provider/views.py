@@ -23,19 +23,7 @@ from django.views.decorators.http import require_POST
 from enterprises import completeness
 from enterprises.access import provider_enterprises, provider_required
 from enterprises.listings import TransitionError, submit_listing, submit_revision
-from enterprises.models import (
-    Area,
-    Capacity,
-    Category,
-    ClientGroup,
-    CostType,
-    Delivery,
-    Enterprise,
-    Revision,
-    Service,
-    WayToPay,
-    Weekday,
-)
+from enterprises.models import Capacity, Enterprise, Revision, Service
 from enterprises.provider.forms import (
     AboutForm,
     CapacityForm,
@@ -49,6 +37,7 @@ from enterprises.provider.forms import (
     ServiceWhenForm,
     ServiceWhereForm,
 )
+from enterprises.provider.presenters import check_your_answers
 from enterprises.revisions import (
     changes,
     initial_values,
@@ -426,60 +415,6 @@ def service_remove(request, slug, key):
 # Sending the listing, or its changes, to the council ----------------------------------------------------------------
 
 
-def _answers(listing: Listing) -> dict:
-    """The working copy in words, for the check-your-answers summary (a fixed number of queries)."""
-    copy, enterprise = listing.copy, listing.enterprise
-    categories = dict(Category.objects.values_list("pk", "name"))
-    groups = dict(ClientGroup.objects.values_list("pk", "name"))
-    areas = dict(Area.objects.filter(council=enterprise.council).values_list("pk", "name"))
-
-    def names(ids, lookup):
-        return ", ".join(lookup[pk] for pk in ids or [] if pk in lookup)
-
-    def labels(values, choices):
-        return ", ".join(str(dict(choices).get(value, value)) for value in values or [])
-
-    services = []
-    for key, values in copy["services"].items():
-        where = []
-        if values.get("venue_postcode"):
-            where.append(", ".join(filter(None, [values.get("venue_name"), values["venue_postcode"]])))
-        if values.get("coverage_radius_miles") and values.get("coverage_postcode"):
-            where.append(f"Within {values['coverage_radius_miles']} miles of {values['coverage_postcode']}")
-        if values.get("coverage_areas"):
-            where.append(names(values["coverage_areas"], areas))
-        cost = dict(CostType.choices).get(values.get("cost_type") or "", "")
-        if values.get("cost_amount") and values.get("cost_type") not in (CostType.FREE, ""):
-            cost = f"£{float(values['cost_amount']):.2f} {cost}" if values["cost_type"] != CostType.DONATION else (
-                f"Donation (suggested £{float(values['cost_amount']):.2f})")
-        services.append({
-            "key": key,
-            "name": values.get("name") or "New service",
-            "rows": [
-                ("Summary", values.get("summary") or values.get("description") or "", "service"),
-                ("Types of support", names(values.get("categories"), categories), "service"),
-                ("Who it is for", names(values.get("client_groups"), groups) or "Anyone", "service"),
-                ("How it is delivered", labels(values.get("delivery"), Delivery.choices), "service"),
-                ("Where", "; ".join(where), "service_where"),
-                ("Cost", cost, "service_costs"),
-                ("Ways to pay", labels(values.get("ways_to_pay"), WayToPay.choices), "service_costs"),
-                ("Days", labels([d for d in Weekday.values if d in (values.get("days") or [])], Weekday.choices),
-                 "service_when"),
-            ],
-        })
-    about = copy["enterprise"]
-    return {
-        "enterprise": [
-            ("Name", about.get("name") or "", "about"),
-            ("Summary", about.get("summary") or "", "about"),
-            ("Phone", about.get("phone") or "", "contact"),
-            ("Email", about.get("email") or "", "contact"),
-            ("Website", about.get("website") or "", "contact"),
-        ],
-        "services": services,
-    }
-
-
 @provider_required
 def submit(request, slug):
     listing = _listing(request, slug)
@@ -511,12 +446,15 @@ def submit(request, slug):
         except TransitionError as transition_error:
             error = str(transition_error)
     missing = completeness.missing_for_submission(listing.copy, slug)
+    answers = None
+    if not missing and mode != "nothing":
+        answers = check_your_answers(listing.copy, listing.enterprise.council)
     return render(request, "provider/submit.html", {
         "listing": listing,
         "mode": mode,
         "missing": missing,
         "tried": request.method == "POST",
         "error": error,
-        "answers": _answers(listing) if not missing and mode != "nothing" else None,
+        "answers": answers,
         "changes": changes(listing.revision) if mode == "revision" else [],
     })

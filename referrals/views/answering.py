@@ -17,11 +17,12 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib import messages
-from django.db.models import Case, Count, DateTimeField, F, IntegerField, Value, When
+from django.db.models import Case, DateTimeField, F, IntegerField, Value, When
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.paging import page_links, page_of
+from core.status_filter import filter_by_status
 from enterprises.access import provider_enterprises, provider_required
 from referrals import lifecycle
 from referrals.access import received_referrals, record_access
@@ -61,11 +62,8 @@ INBOX_FIELDS = [
 @provider_required
 def inbox(request):
     scope = received_referrals(request.user)
-    counts = dict(scope.order_by().values_list("status").annotate(n=Count("pk")))
-    status = request.GET.get("status", "")
-    if status not in Status.values:
-        status = ""
-    shown = (scope.filter(status=status) if status else scope).select_related(
+    chosen = filter_by_status(scope, request.GET.get("status"), Status.choices)
+    shown = chosen.rows.select_related(
         "enterprise", "organisation", "referring_enterprise"
     ).only(*INBOX_FIELDS).order_by(*INBOX_ORDER)
     page = page_of(shown, request.GET.get("page"), PER_PAGE)
@@ -78,10 +76,10 @@ def inbox(request):
         {
             "page": page,
             "page_links": page_links(page),
-            "status": status,
-            "status_label": Status(status).label if status else "",
-            "statuses": [(value, label, counts.get(value, 0)) for value, label in Status.choices],
-            "total": sum(counts.values()),
+            "status": chosen.status,
+            "status_label": chosen.label,
+            "statuses": chosen.statuses,
+            "total": chosen.total,
             "several_enterprises": provider_enterprises(request.user).count() > 1,
         },
     )

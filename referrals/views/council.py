@@ -9,8 +9,7 @@ from django.views.decorators.http import require_GET
 
 from core.paging import page_links, page_of
 from enterprises.access import staff_required
-from referrals.access import council_referrals, status_counts, with_status
-from referrals.forms_following import STATUS_FILTERS, StatusFilterForm
+from referrals.access import council_referrals, status_filter
 from referrals.reminders import days_to_first_answer, no_response_cutoff, waiting_too_long
 
 PER_PAGE = 50
@@ -21,10 +20,9 @@ PER_PAGE = 50
 def referrals(request):
     scope = council_referrals(request.user)
     cutoff = no_response_cutoff()
-    counts = status_counts(scope, cutoff)
-    status = StatusFilterForm(request.GET).chosen()
+    chosen = status_filter(scope, request.GET.get("status"), cutoff)
     page = page_of(
-        with_status(scope, status, cutoff)
+        chosen.rows
         .select_related("enterprise", "organisation", "referring_enterprise")
         .order_by("-sent_at", "-pk"),
         request.GET.get("page"),
@@ -37,9 +35,9 @@ def referrals(request):
         request,
         "referrals/council_list.html",
         {
-            "status": status,
-            "status_label": dict(STATUS_FILTERS)[status],
-            "statuses": [(value, label, counts.get(value, 0)) for value, label in STATUS_FILTERS],
+            "status": chosen.status,
+            "status_label": chosen.label,
+            "statuses": chosen.statuses,
             "page": page,
             "page_links": page_links(page),
         },

@@ -21,8 +21,8 @@ from core.paging import page_links, page_of
 from enterprises.access import referrer_organisations
 from enterprises.listings import TransitionError
 from referrals import lifecycle
-from referrals.access import may_refer, record_access, record_list_access, sent_referrals, status_counts, with_status
-from referrals.forms_following import STATUS_FILTERS, MessageForm, StatusFilterForm, WithdrawForm
+from referrals.access import may_refer, record_access, record_list_access, sent_referrals, status_filter
+from referrals.forms_following import MessageForm, StatusFilterForm, WithdrawForm
 from referrals.models import Referral
 from referrals.reminders import no_response_cutoff, waiting_too_long, working_days_since
 
@@ -54,11 +54,9 @@ def referrer_required(view):
 def my_referrals(request):
     scope = sent_referrals(request.user)
     cutoff = no_response_cutoff()
-    counts = status_counts(scope, cutoff)
-    filter_form = StatusFilterForm(request.GET, counts=counts)
-    status = filter_form.chosen()
+    chosen = status_filter(scope, request.GET.get("status"), cutoff)
     page = page_of(
-        with_status(scope, status, cutoff).select_related("enterprise").order_by("-sent_at", "-pk"),
+        chosen.rows.select_related("enterprise").order_by("-sent_at", "-pk"),
         request.GET.get("page"),
         PER_PAGE,
     )
@@ -69,10 +67,10 @@ def my_referrals(request):
         request,
         "referrals/mine.html",
         {
-            "filter_form": filter_form,
-            "status": status,
-            "status_label": dict(STATUS_FILTERS)[status],
-            "total": counts[""],
+            "filter_form": StatusFilterForm(request.GET, counts=chosen.counts),
+            "status": chosen.status,
+            "status_label": chosen.label,
+            "total": chosen.total,
             "in_a_team": referrer_organisations(request.user).exists(),
             "page": page,
             "page_links": page_links(page),

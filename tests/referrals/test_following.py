@@ -218,10 +218,10 @@ def test_the_number_beside_each_choice_is_how_many_referrals_it_shows(people, on
     make_referral(service=people.day_club, referrer=people.ruth, sent_at=days_ago_at(15))  # no response yet
     scope, cutoff = access.sent_referrals(people.ruth), no_response_cutoff()
 
-    counts = access.status_counts(scope, cutoff)
+    counts = access.status_filter(scope, "", cutoff).counts
 
     assert counts[""] == 7 and counts[access.NO_RESPONSE] == 1 and counts[Status.SENT] == 2
-    assert {value: access.with_status(scope, value, cutoff).count() for value, _ in STATUS_FILTERS} == {
+    assert {value: access.status_filter(scope, value, cutoff).rows.count() for value, _ in STATUS_FILTERS} == {
         value: counts.get(value, 0) for value, _ in STATUS_FILTERS
     }
 
