@@ -26,7 +26,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from core.http import client_ip  # noqa: F401 - the client, as the rate limits and sign-in records see it
+from core.http import client_ip
 from enterprises.models import RateLimitHit
 
 PRUNE_EVERY = 100  # about one attempt in this many also deletes every expired row

@@ -29,7 +29,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts import ratelimits, two_factor
+from accounts import two_factor
+from core.http import client_ip
 from enterprises.access import is_provider, staff_council
 from enterprises.listings import new_listing_slug
 from enterprises.models import (
@@ -104,11 +105,6 @@ def clear_failures(email: str) -> None:
     ).delete()
 
 
-def client_ip(request) -> str | None:
-    """The client's address, behind settings.TRUSTED_PROXY_COUNT proxies (accounts/ratelimits.py)."""
-    return ratelimits.client_ip(request)
-
-
 class EmailBackend(ModelBackend):
     """Authenticate by email address (any case), and refuse an address locked out by repeated failures.
 
@@ -158,13 +154,13 @@ def validate_new_password(password: str, *, email: str = "", name: str = "") -> 
     password_validation.validate_password(password, User(username=email, email=email, first_name=name))
 
 
-def _create_user(*, name: str, email: str, password: str):
+def _create_user(*, name: str, email: str, password: str, is_active: bool = True):
     email = normalise_email(email)
     if email_taken(email):
         raise EmailTaken(email)
     try:
         with transaction.atomic():  # a savepoint: the unique username refuses the second of two racing requests
-            user = User(username=email, email=email, first_name=name.strip()[:150])
+            user = User(username=email, email=email, first_name=name.strip()[:150], is_active=is_active)
             user.set_password(password)
             user.save()
     except IntegrityError as error:
@@ -245,13 +241,10 @@ def start_provider_sign_up(
         existing.enterprises.filter(status=Enterprise.Status.DRAFT).delete()
         existing.delete()
     try:
-        with transaction.atomic():  # a savepoint: the unique username refuses the second of two racing requests
-            user = User(username=email, email=email, first_name=name.strip()[:150], is_active=False)
-            user.set_password(password)
-            user.save()
-            PendingSignUp.objects.create(user=user)
-    except IntegrityError:
+        user = _create_user(name=name, email=email, password=password, is_active=False)
+    except EmailTaken:
         return  # the same request, at the same moment: the first sends the email
+    PendingSignUp.objects.create(user=user)
     enterprise = _create_draft_listing(user=user, enterprise_name=enterprise_name, council=council, summary=summary)
     _email("accounts/sign_up_confirm_email.txt", user.email, f"Confirm your email address for {settings.SITE_NAME}",
            enterprise=enterprise, link=f"{settings.SITE_URL}{confirmation_path(user)}", days=CONFIRMATION_LINK_DAYS)
@@ -282,9 +275,9 @@ def account_to_confirm(token: str):
 
 
 @transaction.atomic
-def confirm_sign_up(token: str):
-    """Make the account live. Returns the person and their draft listing. Raises ConfirmationError."""
-    user = account_to_confirm(token)
+def confirm_sign_up(user):
+    """Make the account that `account_to_confirm` found live. Returns the person and their draft listing. Raises
+    ConfirmationError."""
     user = User.objects.select_for_update().get(pk=user.pk)
     if not _pending(user):
         raise ConfirmationError("confirmed")  # a second click, at the same moment
@@ -339,12 +332,16 @@ def invitation_is_usable(invitation: Invitation, *, now: datetime | None = None)
     return invitation.accepted_at is None and invitation.expires_at > (now or timezone.now())
 
 
+def _team_named(council: Council, name: str) -> Organisation | None:
+    """The council's referrer team of this name, in any case and any spacing."""
+    return Organisation.objects.filter(council=council, name__iexact=" ".join(name.split())).first()
+
+
 def organisation_named(council: Council, name: str) -> Organisation:
     """The council's referrer team of this name (any case, any spacing), or a new one."""
-    name = " ".join(name.split())
-    organisation = Organisation.objects.filter(council=council, name__iexact=name).first()
+    organisation = _team_named(council, name)
     if organisation is None:
-        organisation, _ = Organisation.objects.get_or_create(council=council, name=name)
+        organisation, _ = Organisation.objects.get_or_create(council=council, name=" ".join(name.split()))
     return organisation
 
 
@@ -381,8 +378,7 @@ def may_add_to_team(organisation: Organisation, *, by) -> bool:
 
 def existing_team_refusal(council: Council, team_name: str) -> str:
     """Why council staff cannot invite a referrer into the team of this name, or "" when they can."""
-    team_name = " ".join(team_name.split())
-    team = Organisation.objects.filter(council=council, name__iexact=team_name).first()
+    team = _team_named(council, team_name)
     if team is not None and team.members.exists():
         return TEAM_HAS_MEMBERS_MESSAGE.format(team=team.name)
     return ""
@@ -400,17 +396,9 @@ def _send_invitation(*, council: Council, by, email: str, role: str, organisatio
         created_at=now,
         expires_at=now + timedelta(days=settings.INVITATION_VALID_DAYS),
     )
-    body = render_to_string(
-        "accounts/invitation_email.txt",
-        {
-            "invitation": invitation,
-            "inviter": by.get_full_name() or by.email,
-            "link": f"{settings.SITE_URL}{invitation_path(invitation)}",
-            "SITE_NAME": settings.SITE_NAME,
-        },
-    )
-    subject = f"You are invited to {settings.SITE_NAME}"
-    transaction.on_commit(lambda: send_mail(subject, body, None, [invitation.email]))
+    _email("accounts/invitation_email.txt", invitation.email, f"You are invited to {settings.SITE_NAME}",
+           invitation=invitation, inviter=by.get_full_name() or by.email,
+           link=f"{settings.SITE_URL}{invitation_path(invitation)}")
     return invitation
 
 

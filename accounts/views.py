@@ -215,7 +215,7 @@ def confirm_sign_up_page(request, token):
     try:
         user = account_to_confirm(token)
         if request.method == "POST":
-            user, enterprise = confirm_sign_up(token)
+            user, enterprise = confirm_sign_up(user)
             logout(request)
             login(request, user, backend=EMAIL_BACKEND)
             messages.success(request, "Your email address is confirmed, and your listing is saved as a draft")

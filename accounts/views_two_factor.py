@@ -25,7 +25,7 @@ from accounts.forms_two_factor import (
 )
 from accounts.services import LOCKED_OUT_MESSAGE, landing_page, record_attempt, sign_in_refused
 from accounts.views import too_many_attempts
-from core.http import safe_next
+from core.http import client_ip, safe_next
 
 # The second step of signing in -----------------------------------------------------------------------------------
 
@@ -46,7 +46,7 @@ def sign_in_code(request):
         if refusal is not None:
             form.refuse(refusal)
         elif form.is_valid():
-            ip = ratelimits.client_ip(request)
+            ip = client_ip(request)
             if sign_in_refused(user.email):
                 form.add_error("code", LOCKED_OUT_MESSAGE)
             elif two_factor.verify(user, form.cleaned_data["code"]):
