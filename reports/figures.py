@@ -719,6 +719,16 @@ def _searches(scope: Scope, filters: Filters) -> QuerySet:
     return records.order_by()
 
 
+def _commonest_types(records: QuerySet) -> list[tuple]:
+    """The TOP types of support these searches chose most, with how many chose each."""
+    sql, params = _sql(records.values("category_slugs"))
+    return _fetch(
+        f"SELECT slug, COUNT(*) FROM ({sql}) r CROSS JOIN LATERAL unnest(r.category_slugs) AS slug "
+        f"GROUP BY slug ORDER BY COUNT(*) DESC, slug LIMIT {TOP}",
+        params,
+    )
+
+
 def searches(scope: Scope, filters: Filters) -> Section:
     records = _searches(scope, filters)
     names = {category.slug: category.name for category in scope.categories}
@@ -738,17 +748,11 @@ def searches(scope: Scope, filters: Filters) -> Section:
         chart_title="Searches each month",
     )
 
-    slugs_sql, slugs_params = _sql(records.values("category_slugs"))
-    commonest = _fetch(
-        f"SELECT slug, COUNT(*) FROM ({slugs_sql}) r CROSS JOIN LATERAL unnest(r.category_slugs) AS slug "
-        f"GROUP BY slug ORDER BY COUNT(*) DESC, slug LIMIT {TOP}",
-        slugs_params,
-    )
     types = Table(
         "searched-types",
         f"The {TOP} types of support searched for most",
         ["Type of support", "Searches"],
-        [Row(names.get(slug, slug), (count,)) for slug, count in commonest],
+        [Row(names.get(slug, slug), (count,)) for slug, count in _commonest_types(records)],
         chart="bars",
         chart_title="Types of support searched for most",
         empty="No searches chose a type of support.",
@@ -789,20 +793,11 @@ def searches(scope: Scope, filters: Filters) -> Section:
         empty=f"No word in a search that found nothing was searched by {least} or more different visitors on "
         f"{least} or more different days.",
     )
-    nothing_slugs_sql, nothing_slugs_params = _sql(records.filter(result_count=0).values("category_slugs"))
     nothing_types = Table(
         "searched-types-found-nothing",
         f"Types of support in searches that found nothing (the {TOP} commonest)",
         ["Type of support", "Searches"],
-        [
-            Row(names.get(slug, slug), (count,))
-            for slug, count in _fetch(
-                f"SELECT slug, COUNT(*) FROM ({nothing_slugs_sql}) r "
-                "CROSS JOIN LATERAL unnest(r.category_slugs) AS slug "
-                f"GROUP BY slug ORDER BY COUNT(*) DESC, slug LIMIT {TOP}",
-                nothing_slugs_params,
-            )
-        ],
+        [Row(names.get(slug, slug), (count,)) for slug, count in _commonest_types(records.filter(result_count=0))],
         empty="Every search that chose a type of support found something.",
     )
     return Section(
