@@ -1,5 +1,5 @@
 """A signed-in session ends after a while without use, and after a working day whatever happens; the shortlist stays;
-private pages are never stored by a browser or a proxy."""
+private pages are never stored by a browser or a proxy. The people are the shared cast (tests/personas.py)."""
 
 import time
 
@@ -7,34 +7,6 @@ import pytest
 from django.test import Client
 
 from accounts.sessions import LAST_SEEN, SIGNED_IN_AT
-from enterprises.models import Organisation, StaffMembership
-from tests.factories import make_council, make_enterprise, make_user
-
-
-@pytest.fixture
-def council(db):
-    return make_council()
-
-
-@pytest.fixture
-def stella(council):
-    user = make_user("stella@worcestershire.example", name="Stella Officer")
-    StaffMembership.objects.create(user=user, council=council)
-    return user
-
-
-@pytest.fixture
-def ruth(council):
-    user = make_user("ruth@worcestershire.example", name="Ruth Jones")
-    Organisation.objects.create(council=council, name="Wyre Forest team").members.add(user)
-    return user
-
-
-@pytest.fixture
-def jean(council):
-    user = make_user("jean@lunchclub.example", name="Jean Smith")
-    make_enterprise("Malvern Lunch Club", council=council).members.add(user)
-    return user
 
 
 def signed_in(user) -> Client:
@@ -52,8 +24,8 @@ def turn_back_the_clock(client, *, idle_minutes: float = 0, signed_in_hours: flo
 
 
 @pytest.mark.parametrize("who, home", [("stella", "/council/"), ("ruth", "/referrals/")])
-def test_staff_and_referrers_are_signed_out_after_30_idle_minutes(request, who, home):
-    client = signed_in(request.getfixturevalue(who))
+def test_staff_and_referrers_are_signed_out_after_30_idle_minutes(people, who, home):
+    client = signed_in(getattr(people, who))
     assert client.get(home).status_code == 200
     turn_back_the_clock(client, idle_minutes=29)
     assert client.get(home).status_code == 200
@@ -67,7 +39,8 @@ def test_staff_and_referrers_are_signed_out_after_30_idle_minutes(request, who, 
     assert "_auth_user_id" not in client.session
 
 
-def test_providers_may_sit_for_two_hours(jean):
+def test_providers_may_sit_for_two_hours(people):
+    jean = people.jean
     client = signed_in(jean)
     client.get("/provider/")
     turn_back_the_clock(client, idle_minutes=100)
@@ -77,7 +50,8 @@ def test_providers_may_sit_for_two_hours(jean):
     assert client.get("/provider/").status_code == 302
 
 
-def test_using_the_site_keeps_the_session_going(stella):
+def test_using_the_site_keeps_the_session_going(people):
+    stella = people.stella
     client = signed_in(stella)
     client.get("/council/")
     turn_back_the_clock(client, idle_minutes=20)
@@ -90,7 +64,8 @@ def test_using_the_site_keeps_the_session_going(stella):
     assert client.get("/council/").status_code == 200
 
 
-def test_a_session_ends_after_a_working_day_even_in_use(stella):
+def test_a_session_ends_after_a_working_day_even_in_use(people):
+    stella = people.stella
     client = signed_in(stella)
     client.get("/council/")
     turn_back_the_clock(client, signed_in_hours=9.1)
@@ -101,7 +76,8 @@ def test_a_session_ends_after_a_working_day_even_in_use(stella):
     assert "you signed in more than 9 hours ago" in client.get(response.url).content.decode()
 
 
-def test_signing_out_for_idleness_keeps_the_shortlist(stella):
+def test_signing_out_for_idleness_keeps_the_shortlist(people):
+    stella = people.stella
     client = signed_in(stella)
     session = client.session
     session["shortlist"] = [12, 34]
@@ -129,8 +105,8 @@ def test_a_visitor_who_is_not_signed_in_keeps_their_shortlist_for_weeks(db):
     ("stella", "/council/"), ("stella", "/council/reports/"), ("ruth", "/referrals/"), ("jean", "/provider/"),
     ("jean", "/provider/referrals/"), ("stella", "/account/two-factor/"), ("jean", "/"),
 ])
-def test_pages_for_a_signed_in_person_are_never_stored(request, who, path):
-    response = signed_in(request.getfixturevalue(who)).get(path)
+def test_pages_for_a_signed_in_person_are_never_stored(people, who, path):
+    response = signed_in(getattr(people, who)).get(path)
 
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
