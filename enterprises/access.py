@@ -10,7 +10,7 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 
-from enterprises.models import Council, Enterprise, Organisation, StaffMembership
+from enterprises.models import Council, Enterprise, Organisation
 
 
 def staff_council(user) -> Council | None:
@@ -27,7 +27,7 @@ def is_provider(user) -> bool:
 def referrer_organisations(user):
     """The referrer teams this person refers for. None for council staff: invitations keep the two roles apart, and
     this keeps an account that somehow holds both from reaching a team's referrals."""
-    if not user.is_authenticated or StaffMembership.objects.filter(user=user).exists():
+    if staff_council(user) is not None or not user.is_authenticated:
         return Organisation.objects.none()
     return user.organisations.all()
 

@@ -460,7 +460,7 @@ class TestPage:
 class TestQueries:
     # The session, the user, their staff membership and council, the header's three role checks, the areas and types
     # of support, and the reports' 13 (one of them counts everything by area).
-    QUERIES = 23
+    QUERIES = 22
 
     def count(self, client, params) -> int:
         with CaptureQueriesContext(connection) as queries:
