@@ -368,12 +368,8 @@ def may_add_to_team(organisation: Organisation, *, by) -> bool:
         return False
     if organisation.members.filter(pk=by.pk).exists():
         return True
-    membership = StaffMembership.objects.filter(user=by).first()
-    return (
-        membership is not None
-        and membership.council_id == organisation.council_id
-        and not organisation.members.exists()
-    )
+    council = staff_council(by)
+    return council is not None and council.pk == organisation.council_id and not organisation.members.exists()
 
 
 def existing_team_refusal(council: Council, team_name: str) -> str:
