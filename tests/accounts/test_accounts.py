@@ -2,14 +2,12 @@
 and the demo accounts. Who may use each page, and who may not."""
 
 import re
-import threading
 import time
 from contextlib import contextmanager
 from unittest import mock
 
 import pytest
 from django.contrib.auth import authenticate, get_user_model
-from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
@@ -24,6 +22,7 @@ from enterprises.models import (
     SignInAttempt,
     StaffMembership,
 )
+from tests.concurrency import at_the_same_moment
 from tests.factories import make_council, make_enterprise
 
 User = get_user_model()
@@ -582,24 +581,9 @@ class TestListYourEnterprise:
 
 @pytest.mark.django_db(transaction=True)
 def test_two_identical_requests_at_the_same_moment_make_one_account(council):
-    start = threading.Barrier(2)
-    errors = []
-
-    def create():
-        try:
-            start.wait()
-            start_provider_sign_up(name="Jean", email="jean@example.org", password=PASSWORD,
-                                   enterprise_name="Malvern Lunch Club", council=council)
-        except Exception as error:  # noqa: BLE001 - the test reports any failure
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=create) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    _, errors = at_the_same_moment(lambda: start_provider_sign_up(
+        name="Jean", email="jean@example.org", password=PASSWORD, enterprise_name="Malvern Lunch Club", council=council
+    ))
 
     assert errors == []
     assert User.objects.count() == 1 and Enterprise.objects.count() == 1

@@ -1,12 +1,10 @@
 """Referrals nobody has answered: working days, and the daily reminder to the provider (once, and safely)."""
 
-import threading
 from datetime import date, datetime, time, timedelta
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
 from django.utils import timezone
 
 from referrals.lifecycle import accept, send_message, withdraw
@@ -20,6 +18,7 @@ from referrals.reminders import (
     working_days_before,
     working_days_since,
 )
+from tests.concurrency import at_the_same_moment
 from tests.factories import make_referral
 
 MON, TUE, WED, THU, FRI, SAT, SUN = (date(2026, 3, day) for day in range(9, 16))
@@ -233,23 +232,7 @@ def test_it_rejects_a_date_it_cannot_read():
 def test_two_schedulers_running_at_once_remind_once(people, mailoutbox):
     for days in (5, 6, 7):
         sent_on(working_days_before(TODAY, days), people)
-    start = threading.Barrier(2)
-    counts, errors = [], []
-
-    def run():
-        try:
-            start.wait()
-            counts.append(send_provider_reminders(today=TODAY))
-        except Exception as error:  # noqa: BLE001 - reported below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    counts, errors = at_the_same_moment(lambda: send_provider_reminders(today=TODAY))
 
     assert errors == []
     assert sum(counts) == 3
