@@ -36,6 +36,7 @@ def test_staff_and_referrers_are_signed_out_after_30_idle_minutes(people, who, h
     assert response.status_code == 302 and response.url == f"/sign-in/?next={home}"
     page = client.get(response.url).content.decode()
     assert "You were signed out because you had not used the service for 30 minutes" in page
+    assert ">Important</h2>" in page and ">Success</h2>" not in page
     assert "_auth_user_id" not in client.session
 
 
