@@ -159,6 +159,12 @@ def then_it_has_one_h1_and_a_title_of_its_own(page: Page) -> None:
     assert re.match(r"^(Error: )?\S.* – \S", title), f"the title {title!r} does not name the page"
 
 
+def what_does_not_fit(page: Page) -> str:
+    """WCAG 1.4.10 reflow: the page must not scroll sideways at this width. "" when everything fits."""
+    wider, width = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    return f"the page scrolls sideways: {wider} px wide in a {width} px window" if wider > width else ""
+
+
 def save_screenshot(page: Page, name: str) -> None:
     folder = os.environ.get("BROWSER_SCREENSHOTS")
     if folder:
@@ -176,3 +182,4 @@ def test_a_public_page_has_no_wcag_violations_one_h1_and_a_title(new_context, wo
 
     then_axe_found_no_violations(violations)
     then_it_has_one_h1_and_a_title_of_its_own(page)
+    assert not what_does_not_fit(page), what_does_not_fit(page)

@@ -273,6 +273,14 @@ def search_results_with_refer_someone(page: Page, world: Referrals) -> None:
     expect(page.get_by_role("link", name=f"Refer someone to {world.day_club.name}", exact=True)).to_be_visible()
 
 
+def colleague_invited(page: Page, world) -> None:
+    """Sent, with a long address: the banner that says so wraps it instead of pushing the page sideways."""
+    go(page, "/invitations/team/")
+    page.get_by_label("Your colleague’s email address").fill("a.very.long.address@worcestershire-social-care.example")
+    press(page, "Send the invitation")
+    expect(page.get_by_role("alert")).to_contain_text("Invitation sent to a.very.long.address@")
+
+
 PAGES = [
     # Finding a service, as a referrer
     AccountPage("service, as a referrer", "referrer",
@@ -329,6 +337,7 @@ PAGES = [
                 opened(lambda w: "/invitations/team/", showing="Invite a colleague to your team"),
                 sent_with(lambda w: "/invitations/team/", {"Your colleague’s email address": "not an email"},
                           "Send the invitation")),
+    AccountPage("invite a colleague: sent, to a long address", "referrer", colleague_invited),
     AccountPage("invite a colleague, with two teams to choose from", "two_teams",
                 opened(lambda w: "/invitations/team/", showing="Which team are you inviting them to?"),
                 sent_with(lambda w: "/invitations/team/", {}, "Send the invitation")),

@@ -41,6 +41,7 @@ from tests.browser.test_accessibility import (
     go,
     save_screenshot,
     then_it_has_one_h1_and_a_title_of_its_own,
+    what_does_not_fit,
     when_axe_checks,
 )
 from tests.factories import (
@@ -443,6 +444,8 @@ def problems_with(page: Page, name: str) -> list[str]:
         then_it_has_one_h1_and_a_title_of_its_own(page)
     except AssertionError as error:
         problems.append(str(error).splitlines()[0])
+    if not_fitting := what_does_not_fit(page):
+        problems.append(not_fitting)
     return [f"{name}: {problem}" for problem in problems]
 
 
