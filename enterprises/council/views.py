@@ -1,5 +1,6 @@
-"""Council staff: the approval queue, the review of a listing or of a listing's changes, and the two lists that keep
-the directory trustworthy (reviews overdue, insurance expiring).
+"""Council staff: the approval queue, the review of a listing or of a listing's changes, and the four lists that keep
+the directory trustworthy (reviews overdue, insurance expiring, and the listings with no review date or no insurance
+date, which the first two cannot show).
 
 Every view is for staff only (`staff_required`), and every listing is looked up from `council_enterprises`, so another
 council's listing is a 404. The decisions themselves are `enterprises.listings` functions: a view validates the form,
@@ -35,7 +36,15 @@ from enterprises.council.forms import (
 )
 from enterprises.listings import TransitionError
 from enterprises.models import Enterprise, EnterpriseCheck, ListingEvent, Revision, Service
-from enterprises.reminders import INSURANCE_REMINDER, REVIEW_REMINDER, insurance_expiring, review_overdue
+from enterprises.reminders import (
+    INSURANCE_REMINDER,
+    REVIEW_REMINDER,
+    insurance_expiring,
+    no_insurance_date,
+    no_review_date,
+    review_overdue,
+    trust_counts,
+)
 from enterprises.revisions import changes, revision_age_days
 
 Status = Enterprise.Status
@@ -45,6 +54,7 @@ EVENT_LABELS = {
     "submitted": "Sent for approval",
     "changes_requested": "Changes requested",
     "approved": "Approved and published",
+    listings.APPROVED_WITHOUT_CHECKS: "Approved without every check it needs",
     "rejected": "Rejected",
     "suspended": "Suspended",
     "reinstated": "Reinstated",
@@ -98,15 +108,7 @@ def queue(request):
         for revision in _pending_revisions(request.user).select_related("enterprise")
     ]
     items.sort(key=lambda item: (item.since, item.name))
-    return render(
-        request,
-        "council/queue.html",
-        {
-            "items": items,
-            "overdue_count": review_overdue(request.council).count(),
-            "insurance_count": insurance_expiring(request.council).count(),
-        },
-    )
+    return render(request, "council/queue.html", {"items": items, "counts": trust_counts(request.council)})
 
 
 # Every listing of the council ----------------------------------------------------------------------------------------
@@ -154,7 +156,7 @@ ACTIONS = {
         Action("approve", "Approve and publish", "Approve and publish", ApproveForm,
                lambda listing, by, data: listings.approve_listing(
                    enterprise=listing, by=by, checks=data["checks"], review_due_on=data["review_due_on"],
-                   message=data["message"]),
+                   message=data["message"], missing_checks_reason=data.get("missing_checks_reason", "")),
                "{name} is published"),
         Action("request_changes", "Ask for changes", "Send to the provider", RequestChangesForm,
                lambda listing, by, data: listings.request_changes(enterprise=listing, by=by, message=data["message"]),
@@ -420,3 +422,19 @@ def insurance_expiring_list(request):
     ]
     return render(request, "council/insurance_expiring.html",
                   {"rows": rows, "warning_days": settings.INSURANCE_WARNING_DAYS})
+
+
+@require_GET
+@staff_required
+def no_review_date_list(request):
+    return render(request, "council/no_review_date.html",
+                  {"listings": no_review_date(request.council).only("council", "name", "slug", "status",
+                                                                     "published_at")})
+
+
+@require_GET
+@staff_required
+def no_insurance_date_list(request):
+    return render(request, "council/no_insurance_date.html",
+                  {"listings": no_insurance_date(request.council).only("council", "name", "slug", "status",
+                                                                         "review_due_on")})
