@@ -345,10 +345,13 @@ class TestNoReviewDateAndNoInsuranceDate:
         assert "Reviews overdue (1)" in page and "No review date (5)" in page
         assert "Insurance expiring or expired (1)" in page and "No insurance date (5)" in page
 
-    def test_another_councils_staff_count_only_their_own(self, world, dateless):
-        page = html(signed_in(world, "other_staff").get("/council/"))
+    def test_another_councils_staff_count_and_list_only_their_own(self, world, dateless):
+        other_staff = signed_in(world, "other_staff")
 
-        assert "No review date (1)" in page and "No insurance date (1)" in page
+        assert "No review date (1)" in html(other_staff.get("/council/"))
+        assert "No insurance date (1)" in html(other_staff.get("/council/"))
+        for url in ["/council/no-review-date/", "/council/no-insurance-date/"]:
+            assert [listing.name for listing in other_staff.get(url).context["listings"]] == ["Hereford Day Club"]
 
     def test_the_home_page_counts_everything_in_one_query_and_its_queries_are_pinned(
         self, world, dateless, django_assert_num_queries
