@@ -30,7 +30,7 @@ def test_healthy_is_200_json_never_cached(client, db):
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
-    assert json.loads(response.content) == {"status": "ok", "database": "ok", "migrations": "ok"}
+    assert json.loads(response.content) == {"status": "ok", "database": "ok", "migrations": "ok", "failed_messages": 0}
     assert "no-store" in response["Cache-Control"]
 
 

@@ -824,7 +824,7 @@ class TestReminders:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_overlapping_runs_of_the_reminders_send_each_reminder_once(world, mailoutbox):
+def test_two_overlapping_runs_of_the_reminders_send_each_reminder_once(world, mailoutbox, deliver_queued_messages):
     world.published.review_due_on = days_ago(1)
     world.published.save()
     start = threading.Barrier(2)
@@ -844,5 +844,5 @@ def test_two_overlapping_runs_of_the_reminders_send_each_reminder_once(world, ma
         thread.join(timeout=30)
 
     assert sorted(s.review for s in sent) == [0, 1]
-    assert len(mailoutbox) == 1
+    assert deliver_queued_messages() == 1 and len(mailoutbox) == 1
     assert ListingEvent.objects.filter(action="review_reminder_sent").count() == 1
