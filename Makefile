@@ -10,7 +10,7 @@ DEMO_POSTCODE_AREAS := WR,B,DY,GL,HR
 
 run: install frontend db demo
 	$(PY) manage.py demo_accounts
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(PY) manage.py run_with_worker 127.0.0.1:8000  # the development server and the worker that sends emails
 
 test: install frontend
 	$(PY) -m pytest

@@ -288,9 +288,11 @@ if NOTIFICATIONS_TRANSPORT not in {"smtp", "notify"}:
     raise RuntimeError(f"NOTIFICATIONS_TRANSPORT must be smtp or notify, not {NOTIFICATIONS_TRANSPORT!r}")
 if NOTIFICATIONS_TRANSPORT == "notify" and not NOTIFY_API_KEY:
     raise RuntimeError("NOTIFICATIONS_TRANSPORT=notify needs NOTIFY_API_KEY")
-# The worker's tasks are in core/notifications.py; no other module is searched for them.
+# The worker's tasks are in core/notifications.py; no other module is searched for them. A job that succeeded is
+# deleted at once (the message's row is the record); failed ones go after MESSAGES_KEPT_DAYS.
 PROCRASTINATE_AUTODISCOVER_MODULE_NAME = ""
 PROCRASTINATE_IMPORT_PATHS = ["core.notifications"]
+PROCRASTINATE_WORKER_DEFAULTS = {"delete_jobs": "successful"}
 
 # Logs: in production, JSON lines on standard output (core/logs.py), one a request from `directory.requests`
 # (core/middleware.py: time, request id, method, path, parameters without personal values, status, duration,

@@ -51,5 +51,10 @@ class OutgoingMessage(models.Model):
             models.Index(fields=["created_at"], name="core_message_created"),
         ]
 
+    @property
+    def about(self) -> str:
+        """Its kind in words: "referral_accepted_to_referrer" is "Referral accepted to referrer"."""
+        return self.kind.replace("_", " ").capitalize()
+
     def __str__(self) -> str:
         return f"{self.get_channel_display()} {self.kind} to {self.to} ({self.get_status_display().lower()})"

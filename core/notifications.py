@@ -43,6 +43,10 @@ class PermanentFailure(Exception):
     """A failure that trying again cannot mend: the message fails at once."""
 
 
+class NotifyUnreachable(Exception):
+    """GOV.UK Notify did not answer in NOTIFY_TIMEOUT seconds, or could not be reached: tried again later."""
+
+
 class MessageFailed(Exception):
     """The message has been marked failed: the worker must not try it again."""
 
@@ -165,6 +169,8 @@ def _notify(request) -> None:
     try:
         request(client)
     except HTTPError as error:
+        if error.response is None:  # no answer at all: the client gives only "503 - Request failed"
+            raise NotifyUnreachable(f"GOV.UK Notify did not answer: {error.__cause__}") from error
         if error.status_code == 400:  # Notify's word that this request will never work: a bad number, no template
             raise PermanentFailure(f"GOV.UK Notify refused it: {error.message}") from error
         raise
@@ -191,7 +197,7 @@ def deliver_message(message_id: int) -> None:
     deliver(message_id)
 
 
-@app.periodic(cron="* * * * *")
+@app.periodic(cron="*/5 * * * *")
 @app.task(name="core.retry_stalled_jobs", queue="messages", queueing_lock="core.retry_stalled_jobs",
           pass_context=True)
 async def retry_stalled_jobs(context, timestamp: int) -> None:

@@ -8,7 +8,7 @@ from django.db.models import Max
 from core import notifications
 from core.models import OutgoingMessage
 
-pytest_plugins = ["tests.personas", "tests.places"]  # the shared cast (`people`, `referral`) and places
+pytest_plugins = ["tests.personas", "tests.places", "tests.fake_notify"]  # the shared cast, places, a fake Notify
 
 
 @pytest.fixture(autouse=True)
