@@ -5,8 +5,8 @@ from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Max
 
-from core import notifications
 from core.models import OutgoingMessage
+from tests.queue_worker import deliver_queued
 
 pytest_plugins = ["tests.personas", "tests.places", "tests.fake_notify"]  # the shared cast, places, a fake Notify
 
@@ -30,17 +30,9 @@ def _empty_shared_cache(request):
 
 @pytest.fixture
 def deliver_queued_messages():
-    """What the worker does a moment after a commit: send each queued message (those queued after the message
-    `after`, if given), with the worker's own `deliver`, here to `mail.outbox`. Returns how many it sent."""
-
-    def deliver_all(after: int = 0) -> int:
-        waiting = OutgoingMessage.objects.filter(status=OutgoingMessage.Status.QUEUED, pk__gt=after).order_by("pk")
-        ids = list(waiting.values_list("pk", flat=True))
-        for message_id in ids:
-            notifications.deliver(message_id)
-        return len(ids)
-
-    return deliver_all
+    """What the worker does a moment after a commit, done here: `deliver_queued_messages()` sends each queued message
+    (tests/queue_worker.py, `deliver_queued`) to `mail.outbox`, and returns how many it sent."""
+    return deliver_queued
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
-"""The real worker (`manage.py procrastinate worker`), run as its own process against the test database, as
-production runs it; for tests that need the database committed (`transactional_db`)."""
+"""The worker's work, done in the test's own process (`deliver_queued`, which the `deliver_queued_messages` fixture
+gives), or the real worker (`manage.py procrastinate worker`), run as its own process against the test database as
+production runs it, for tests whose database is committed (`transactional_db`)."""
 
 import os
 import signal
@@ -12,6 +13,19 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.db import connection
+
+from core import notifications
+from core.models import OutgoingMessage
+
+
+def deliver_queued(after: int = 0) -> int:
+    """Send each queued message (those queued after the message `after`, if given) with the worker's own `deliver`:
+    to `mail.outbox` in tests. Returns how many it sent."""
+    waiting = OutgoingMessage.objects.filter(status=OutgoingMessage.Status.QUEUED, pk__gt=after).order_by("pk")
+    ids = list(waiting.values_list("pk", flat=True))
+    for message_id in ids:
+        notifications.deliver(message_id)
+    return len(ids)
 
 
 def database_url() -> str:
