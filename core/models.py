@@ -29,7 +29,7 @@ class OutgoingMessage(models.Model):
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.EMAIL)
     kind = models.CharField(max_length=60, help_text="What the message is about, e.g. referral_accepted")
     to = models.CharField(max_length=254, help_text="An email address, or a phone number for a text message")
-    subject = models.CharField(max_length=300, blank=True)
+    subject = models.TextField(blank=True)
     body = models.TextField(blank=True)
     personalisation = models.JSONField(default=dict, blank=True, help_text="The fields of the GOV.UK Notify template")
     # The council whose staff see the message if it fails; None: superusers only. An id rather than a foreign key,

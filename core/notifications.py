@@ -98,17 +98,21 @@ def deliver(message_id: int) -> None:
             message.body, message.personalisation = "", {}
             message.save()
     except Exception as error:
-        if _record_failure(message_id, error):
+        failed = _record_failure(message_id, error)
+        if failed is None:  # sent meanwhile by another run, or forgotten: nothing left to do
+            return
+        if failed:
             raise MessageFailed(f"message {message_id} failed: {error}") from error
         raise
 
 
-def _record_failure(message_id: int, error: Exception) -> bool:
-    """Count the attempt and keep its error; mark the message failed if it is time to give up. True if it failed."""
+def _record_failure(message_id: int, error: Exception) -> bool | None:
+    """Count the attempt and keep its error; mark the message failed if it is time to give up. True if it failed,
+    False if it is to be tried again, None if it is no longer waiting."""
     with transaction.atomic():
         message = OutgoingMessage.objects.select_for_update().filter(pk=message_id, status=Status.QUEUED).first()
         if message is None:
-            return True
+            return None
         now = timezone.now()
         message.attempts += 1
         message.last_tried_at = now

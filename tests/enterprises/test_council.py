@@ -102,6 +102,7 @@ VIEWS = [
     View("listings", "get", lambda w: "/council/listings/", object_view=False),
     View("review_overdue", "get", lambda w: "/council/review-overdue/", object_view=False),
     View("insurance_expiring", "get", lambda w: "/council/insurance-expiring/", object_view=False),
+    View("failed_messages", "get", lambda w: "/council/messages-not-sent/", object_view=False),
     View("review", "get", lambda w: f"/council/listings/{w.submitted.slug}/"),
     View("revision", "get", lambda w: f"/council/revisions/{w.revision.pk}/"),
     View("approve", "post", lambda w: f"/council/listings/{w.submitted.slug}/approve/",
