@@ -12,6 +12,7 @@ urlpatterns = [
     path("insurance-expiring/", council.insurance_expiring_list, name="insurance_expiring"),
     path("no-review-date/", council.no_review_date_list, name="no_review_date"),
     path("no-insurance-date/", council.no_insurance_date_list, name="no_insurance_date"),
+    path("messages-not-sent/", council.failed_messages_list, name="failed_messages"),
     path("listings/<slug:slug>/", council.review, name="review"),
     path("listings/<slug:slug>/approve/", council.approve, name="approve"),
     path("listings/<slug:slug>/request-changes/", council.request_changes, name="request_changes"),
