@@ -287,8 +287,7 @@ def _fetch(alias: str, narrow: QuerySet, columns: list[str], ordering, number: i
     links, category = quote(Service.categories.through._meta.db_table), quote(Category._meta.db_table)
     order = ", ".join(f"m.{quote(name)} {'DESC' if descending else 'ASC'}" for name, descending in ordering)
     distance = [f"m.{quote(name)}" if name in columns else "NULL" for name in ("venue_miles", "reaches_place")]
-    sql = f"""
-        SELECT m."pk", {", ".join(f"s.{quote(column)}" for column in _RESULT_COLUMNS)},
+    sql = f"""SELECT m."pk", {", ".join(f"s.{quote(column)}" for column in _RESULT_COLUMNS)},
                e."name", e."summary", e."slug",
                ARRAY(SELECT c."name" FROM {links} l JOIN {category} c ON c."id" = l."category_id"
                       WHERE l."service_id" = s."id" ORDER BY c."position", c."name"),
@@ -296,8 +295,7 @@ def _fetch(alias: str, narrow: QuerySet, columns: list[str], ordering, number: i
           FROM ({inner}) m
           JOIN {service} s ON s."id" = m."pk"
           JOIN {enterprise} e ON e."id" = m."enterprise_id"
-         ORDER BY {order}
-    """
+         ORDER BY {order}"""
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         found = cursor.fetchall()
