@@ -21,16 +21,14 @@ from django.db.models import (
     FloatField,
     Func,
     IntegerField,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     TextField,
     Value,
     When,
     Window,
 )
-from django.db.models.functions import MD5, Cast, Concat, Floor, Power, Round
+from django.db.models.functions import MD5, Cast, Concat, Floor, Round
 from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
 
@@ -66,20 +64,20 @@ def find_place(text: str) -> Place:
         raise PostcodeError(
             f"{postcode} is in Northern Ireland. This directory’s postcode data covers Great Britain only"
         )
-    nearest_area = Area.objects.filter(
-        easting__gte=OuterRef("easting") - AREA_REACH_METRES,
-        easting__lte=OuterRef("easting") + AREA_REACH_METRES,
-        northing__gte=OuterRef("northing") - AREA_REACH_METRES,
-        northing__lte=OuterRef("northing") + AREA_REACH_METRES,
-    ).annotate(
-        distance_squared=Power(F("easting") - OuterRef("easting"), 2) + Power(F("northing") - OuterRef("northing"), 2)
-    ).order_by("distance_squared", "pk")
-    found = (
-        Postcode.objects.filter(pk=postcode)
-        .annotate(area_id=Subquery(nearest_area.values("pk")[:1]))
-        .values_list("easting", "northing", "area_id")
-        .first()
-    )
+    # By hand rather than through the ORM: it is on every search, and building this query took longer than running it.
+    quote = connections[Postcode.objects.db].ops.quote_name
+    with connections[Postcode.objects.db].cursor() as cursor:
+        cursor.execute(
+            f"""SELECT p.easting, p.northing, (
+                    SELECT a.id FROM {quote(Area._meta.db_table)} a
+                     WHERE a.easting BETWEEN p.easting - %(reach)s AND p.easting + %(reach)s
+                       AND a.northing BETWEEN p.northing - %(reach)s AND p.northing + %(reach)s
+                     ORDER BY power(a.easting - p.easting, 2) + power(a.northing - p.northing, 2), a.id
+                     LIMIT 1)
+                  FROM {quote(Postcode._meta.db_table)} p WHERE p.postcode = %(postcode)s""",
+            {"reach": AREA_REACH_METRES, "postcode": postcode},
+        )
+        found = cursor.fetchone()
     if found is None:
         raise PostcodeError(f"We could not find the postcode {postcode}. Check it and try again")
     easting, northing, area_id = found
