@@ -141,7 +141,7 @@ class ServiceFilter(django_filters.FilterSet):
         return queryset  # postcode and distance act together, in filter_queryset
 
     def filter_words(self, queryset, name, value):
-        return matching_words(queryset, value) if value.strip() else queryset
+        return matching_words(queryset, value, near_a_place=self.place is not None) if value.strip() else queryset
 
     def filter_categories(self, queryset, name, value):
         ids = Taxonomies.ids(self.taxonomies.categories, value)

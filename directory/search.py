@@ -162,11 +162,23 @@ def near(services: QuerySet, place: Place, miles: float) -> QuerySet:
     )
 
 
-def matching_words(services: QuerySet, words: str) -> QuerySet:
+class _Matches(Func):
+    """`ts_match_vq(document, query)`: the function behind `document @@ query`, which no index serves."""
+
+    function = "ts_match_vq"
+    output_field = BooleanField()
+
+
+def matching_words(services: QuerySet, words: str, *, near_a_place: bool = False) -> QuerySet:
+    """Services whose text matches the words, each annotated with its `relevance_band`.
+
+    Alone, the full-text index finds them. Near a place, each service the place's indexes found is tested instead
+    (the same test, written so that no index serves it): a common word ("club", "help") is in tens of thousands of
+    services, and reading them all from the full-text index cost more than testing the few hundred near the place.
+    """
     query = SearchQuery(words, search_type="websearch", config="english")
-    return services.filter(search_vector=query).annotate(
-        relevance_band=Round(SearchRank(F("search_vector"), query) * 10)
-    )
+    matching = Q(_Matches(F("search_vector"), query)) if near_a_place else Q(search_vector=query)
+    return services.filter(matching).annotate(relevance_band=Round(SearchRank(F("search_vector"), query) * 10))
 
 
 def rotation_key(day: date):
