@@ -287,7 +287,7 @@ class Command(BaseCommand):
         trivial = [phase["rps"] for phase in phases if phase["key"] == "trivial"]
         trivial_rps = sum(trivial) / len(trivial) if trivial else None
         header = (f"{'page':<52} {'req/s':>7} {'share':>6} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'errors':>6} "
-                  f"{'cached':>7} {'app':>5} {'PG':>5} {'wrk':>4}")
+                  f"{'cached':>7} {'app':>5} {'PG':>5} {'wrk':>4} {'app ms':>7} {'PG ms':>6}")
         write(header)
         write("-" * len(header))
         for phase in phases:
@@ -301,12 +301,14 @@ class Command(BaseCommand):
             write(f"{phase['name']:<52} {phase['rps']:>7.1f} {share:>6} {latency['p50'] / 1000:>7.1f} "
                   f"{latency['p95'] / 1000:>7.1f} {latency['p99'] / 1000:>7.1f} {errors:>6,} {cached:>7} "
                   f"{pct(server['app_cpu_percent'])} {pct(server['postgres_cpu_percent'])} "
-                  f"{phase['wrk_cpu_percent']:>3}%")
+                  f"{phase['wrk_cpu_percent']:>3}% {per_request(server['app_cpu_percent'], phase['rps'])} "
+                  f"{per_request(server['postgres_cpu_percent'], phase['rps'], 6)}")
         write("")
         if trivial_rps:
             write(f"share = requests a second as a share of the trivial page's ({trivial_rps:,.1f}/s, the mean of its "
                   f"two runs: {', '.join(f'{rate:,.1f}' for rate in trivial)}). cached = pages from the public pages' "
-                  "cache. app, PG, wrk = CPU of gunicorn's processes, PostgreSQL's and wrk's (200% = both cores).")
+                  "cache. app, PG, wrk = CPU of gunicorn's processes, PostgreSQL's and wrk's (200% = both cores); "
+                  "app ms, PG ms = their CPU time per request, which is what sizes servers (docs/scaling.md).")
         repeated = [phase["name"] for phase in phases if phase["requests"] > phase["distinct"] > 1
                     and phase["key"] != "repeated"]
         if repeated:
@@ -471,6 +473,11 @@ def set_cookies(headers) -> dict:
             key, _, cookie = pair.partition("=")
             found[key.strip()] = cookie
     return found
+
+
+def per_request(percent, rps: float, width: int = 7) -> str:
+    """CPU milliseconds per request, from a share of a core (100 = one core) and requests a second."""
+    return f"{percent * 10 / rps:>{width}.1f}" if isinstance(percent, int) and rps else f"{'–':>{width}}"
 
 
 def pct(value):
