@@ -7,18 +7,13 @@ from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_POST
 
 from core.http import safe_next
-from core.paging import page_links, page_of
-from directory.filters import ServiceFilter
+from core.paging import page_links
+from directory.filters import ServiceFilter, taxonomies
 from directory.page_cache import Content, page_response, public_page
+from directory.search import results_page
 from directory.search_log import record_search, search_record_fields, visitor_code
 from directory.shortlist import add_to_shortlist, keep_only_in_shortlist, remove_from_shortlist, shortlisted_ids
-from enterprises.models import Category, Enterprise, Service
-
-# What a result shows: fetching only these keeps the rows narrow while PostgreSQL counts and sorts every match.
-RESULT_FIELDS = [
-    "name", "summary", "venue_name", "delivery", "cost_type", "cost_amount", "capacity", "capacity_confirmed_on",
-    "enterprise__name", "enterprise__summary", "enterprise__slug",
-]
+from enterprises.models import Enterprise, Service
 
 
 def public_services():
@@ -32,7 +27,10 @@ def home(request):
 
 
 def _home_content(request) -> Content:
-    context = {"filter": ServiceFilter(queryset=Service.objects.none()), "categories": Category.objects.all()}
+    context = {
+        "filter": ServiceFilter(queryset=Service.objects.none(), request=request),
+        "categories": taxonomies(request).categories,
+    }
     return Content(
         title="Find care and support near you",
         html=render_to_string("directory/_home_content.html", context, request),
@@ -48,12 +46,11 @@ def search(request):
 
 
 def _search_content(request) -> Content:
-    service_filter = ServiceFilter(request.GET, queryset=public_services())
+    service_filter = ServiceFilter(request.GET, queryset=Service.objects.published(), request=request)
     page = None
     search_record = None
     if service_filter.is_valid():
-        results = service_filter.qs.only(*RESULT_FIELDS).prefetch_related("categories")
-        page = page_of(results, request.GET.get("page"), settings.RESULTS_PER_PAGE)
+        page = results_page(service_filter.qs, request.GET.get("page"), settings.RESULTS_PER_PAGE)
         if request.GET and "page" not in request.GET:
             search_record = search_record_fields(service_filter, result_count=page.paginator.count)
     heading = _results_heading(page)

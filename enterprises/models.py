@@ -300,7 +300,9 @@ def choices_array(choices, **kwargs):
 
 class ServiceQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(public_listing("enterprise__"))
+        # The listing's status and review date as the service's own row carries them (`listing_status`): the same
+        # rule, with no join to the enterprise for every service a search looks at.
+        return self.filter(public_listing("listing_"))
 
     def refresh_search_vectors(self):
         """Rebuild the full-text document of these services: names, categories and descriptions."""
@@ -325,70 +327,9 @@ class ServiceQuerySet(models.QuerySet):
             )
 
 
-class Service(models.Model):
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="services")
-    name = models.CharField(max_length=200)
-    summary = models.CharField(max_length=300, blank=True)
-    description = models.TextField(blank=True)
-    categories = models.ManyToManyField(Category, blank=True, related_name="services")
-    client_groups = models.ManyToManyField(ClientGroup, blank=True, related_name="services")
-    delivery = choices_array(Delivery.choices)
-
-    venue_name = models.CharField(max_length=200, blank=True)
-    venue_address = models.TextField(blank=True)
-    venue_postcode = models.CharField(max_length=8, blank=True)
-    venue_easting = models.IntegerField(null=True, blank=True)
-    venue_northing = models.IntegerField(null=True, blank=True)
-
-    coverage_postcode = models.CharField("base postcode", max_length=8, blank=True)
-    coverage_easting = models.IntegerField(null=True, blank=True)
-    coverage_northing = models.IntegerField(null=True, blank=True)
-    coverage_radius_miles = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(MAX_COVERAGE_MILES)]
-    )
-    coverage_areas = models.ManyToManyField(Area, blank=True, related_name="services_covering")
-
-    minimum_age = models.PositiveSmallIntegerField(null=True, blank=True)
-    maximum_age = models.PositiveSmallIntegerField(null=True, blank=True)
-
-    cost_type = models.CharField(max_length=20, choices=CostType.choices, default=CostType.FREE, blank=True)
-    cost_amount = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
-    cost_note = models.CharField(max_length=300, blank=True)
-    ways_to_pay = choices_array(WayToPay.choices)
-
-    days = choices_array(Weekday.choices)
-    opens_at = models.TimeField(null=True, blank=True)
-    closes_at = models.TimeField(null=True, blank=True)
-    schedule_note = models.CharField("when it runs", max_length=300, blank=True)
-
-    capacity = models.CharField(max_length=20, choices=Capacity.choices, default=Capacity.NOT_KNOWN)
-    capacity_confirmed_on = models.DateField(null=True, blank=True)
-
-    step_free_access = models.BooleanField(default=False)
-    hearing_loop = models.BooleanField(default=False)
-    accessible_toilet = models.BooleanField(default=False)
-    languages = models.CharField("languages spoken", max_length=200, blank=True)
-    accessibility_note = models.CharField(max_length=500, blank=True)
-
-    cqc_registration = models.CharField("CQC registration number", max_length=20, blank=True)
-
-    search_vector = SearchVectorField(null=True, editable=False)
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    objects = ServiceQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["name"]
-        indexes = [
-            GinIndex(fields=["search_vector"], name="service_search_idx"),
-            models.Index(fields=["venue_easting", "venue_northing"], name="service_venue_grid_idx"),
-            models.Index(fields=["coverage_easting", "coverage_northing"], name="service_coverage_grid_idx"),
-            GistIndex(COVERAGE_CIRCLE, name="service_coverage_circle_idx"),
-        ]
-
-    def __str__(self):
-        return self.name
+class ServiceFacts:
+    """What a service's page, a result and the open data say about it, from its own fields alone: shared by `Service`
+    and the light rows the results page reads (directory/search.py), so each rule is written once."""
 
     def get_absolute_url(self):
         return reverse("service", kwargs={"pk": self.pk})
@@ -455,12 +396,6 @@ class Service(models.Model):
         return f"Within {self.coverage_radius_miles} {miles} of {self.coverage_postcode.split(' ')[0]}"
 
     @property
-    def coverage(self) -> str:
-        """ "Within 5 miles of WR14, and Worcester, Malvern", or "" when it covers nowhere in particular."""
-        areas = ", ".join(area.name for area in self.coverage_areas.all())
-        return ", and ".join(part for part in (self.coverage_radius, areas) if part)
-
-    @property
     def ages(self) -> str:
         """ "18 to 65", "18 and over", "Up to 25", or "" when no ages are given."""
         low, high = self.minimum_age, self.maximum_age
@@ -469,6 +404,87 @@ class Service(models.Model):
         if low is not None:
             return f"{low} and over"
         return f"Up to {high}" if high is not None else ""
+
+
+class Service(ServiceFacts, models.Model):
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="services")
+    name = models.CharField(max_length=200)
+    summary = models.CharField(max_length=300, blank=True)
+    description = models.TextField(blank=True)
+    categories = models.ManyToManyField(Category, blank=True, related_name="services")
+    client_groups = models.ManyToManyField(ClientGroup, blank=True, related_name="services")
+    delivery = choices_array(Delivery.choices)
+
+    venue_name = models.CharField(max_length=200, blank=True)
+    venue_address = models.TextField(blank=True)
+    venue_postcode = models.CharField(max_length=8, blank=True)
+    venue_easting = models.IntegerField(null=True, blank=True)
+    venue_northing = models.IntegerField(null=True, blank=True)
+
+    coverage_postcode = models.CharField("base postcode", max_length=8, blank=True)
+    coverage_easting = models.IntegerField(null=True, blank=True)
+    coverage_northing = models.IntegerField(null=True, blank=True)
+    coverage_radius_miles = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(MAX_COVERAGE_MILES)]
+    )
+    coverage_areas = models.ManyToManyField(Area, blank=True, related_name="services_covering")
+
+    minimum_age = models.PositiveSmallIntegerField(null=True, blank=True)
+    maximum_age = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    cost_type = models.CharField(max_length=20, choices=CostType.choices, default=CostType.FREE, blank=True)
+    cost_amount = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
+    cost_note = models.CharField(max_length=300, blank=True)
+    ways_to_pay = choices_array(WayToPay.choices)
+
+    days = choices_array(Weekday.choices)
+    opens_at = models.TimeField(null=True, blank=True)
+    closes_at = models.TimeField(null=True, blank=True)
+    schedule_note = models.CharField("when it runs", max_length=300, blank=True)
+
+    capacity = models.CharField(max_length=20, choices=Capacity.choices, default=Capacity.NOT_KNOWN)
+    capacity_confirmed_on = models.DateField(null=True, blank=True)
+
+    step_free_access = models.BooleanField(default=False)
+    hearing_loop = models.BooleanField(default=False)
+    accessible_toilet = models.BooleanField(default=False)
+    languages = models.CharField("languages spoken", max_length=200, blank=True)
+    accessibility_note = models.CharField(max_length=500, blank=True)
+
+    cqc_registration = models.CharField("CQC registration number", max_length=20, blank=True)
+
+    search_vector = SearchVectorField(null=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    # The enterprise's status and review date, copied onto each of its services by the database itself (triggers in
+    # migration 0009, on every insert and update however it is made, bulk ones and COPY included), so that what the
+    # public may see (`public_listing`) is read from the row the search already reads. Whatever a save sends for
+    # them, the database writes the enterprise's.
+    listing_status = models.CharField(
+        max_length=20, choices=Enterprise.Status.choices, default=Enterprise.Status.DRAFT, editable=False
+    )
+    listing_review_due_on = models.DateField(null=True, blank=True, editable=False)
+
+    objects = ServiceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [
+            GinIndex(fields=["search_vector"], name="service_search_idx"),
+            models.Index(fields=["venue_easting", "venue_northing"], name="service_venue_grid_idx"),
+            models.Index(fields=["coverage_easting", "coverage_northing"], name="service_coverage_grid_idx"),
+            GistIndex(COVERAGE_CIRCLE, name="service_coverage_circle_idx"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def coverage(self) -> str:
+        """ "Within 5 miles of WR14, and Worcester, Malvern", or "" when it covers nowhere in particular."""
+        areas = ", ".join(area.name for area in self.coverage_areas.all())
+        return ", and ".join(part for part in (self.coverage_radius, areas) if part)
 
 
 class StaffMembership(models.Model):
