@@ -301,6 +301,10 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 # Referrals: a referral nobody has answered after this many working days is flagged to the referrer and the provider
 # is reminded once; the personal details of a closed referral are erased this many months after it closed.
 REFERRAL_NO_RESPONSE_WORKING_DAYS = env_int("REFERRAL_NO_RESPONSE_WORKING_DAYS", 5)
+# Working days are Monday to Friday less the bank holidays of this part of the UK (core/dates.py).
+BANK_HOLIDAYS = env_str("BANK_HOLIDAYS", "england-and-wales")
+if BANK_HOLIDAYS not in {"england-and-wales", "scotland", "northern-ireland"}:
+    raise RuntimeError(f"BANK_HOLIDAYS must be england-and-wales, scotland or northern-ireland, not {BANK_HOLIDAYS!r}")
 REFERRAL_RETENTION_MONTHS = env_int("REFERRAL_RETENTION_MONTHS", 12)
 # The search record (nothing personal in it) is kept for the reports' 24 months, and one more.
 SEARCH_RECORD_RETENTION_MONTHS = env_int("SEARCH_RECORD_RETENTION_MONTHS", 25)

@@ -20,12 +20,12 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from core.dates import working_days_before
 from demo.accounts import DEMO_ACCOUNTS, DEMO_REFERRER_ORGANISATION, demo_accounts_allowed
 from demo.seed import Record, read_data, records
 from enterprises.models import Organisation, Service
 from enterprises.taxonomy import CATEGORIES, CLIENT_GROUPS
 from referrals.models import ConsentMethod, ContactMethod, DeclineReason, Outcome, Referral, ReferralEvent, Urgency
-from referrals.reminders import working_days_before
 
 Action = ReferralEvent.Action
 REFERRER, PROVIDER, SYSTEM = "referrer", "provider", ""

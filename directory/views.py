@@ -13,6 +13,7 @@ from directory.page_cache import Content, page_response, public_page
 from directory.search_log import record_search, search_record_fields, visitor_code
 from directory.shortlist import add_to_shortlist, keep_only_in_shortlist, remove_from_shortlist, shortlisted_ids
 from enterprises.models import Category, Enterprise, Service
+from enterprises.postcodes import remember_searched_postcode
 
 # What a result shows: fetching only these keeps the rows narrow while PostgreSQL counts and sorts every match.
 RESULT_FIELDS = [
@@ -56,6 +57,8 @@ def _search_content(request) -> Content:
         page = page_of(results, request.GET.get("page"), settings.RESULTS_PER_PAGE)
         if request.GET and "page" not in request.GET:
             search_record = search_record_fields(service_filter, result_count=page.paginator.count)
+        if service_filter.place is not None and request.user.is_authenticated:
+            remember_searched_postcode(request.session, service_filter.place.postcode)
     heading = _results_heading(page)
     context = {
         "filter": service_filter,

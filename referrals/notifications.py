@@ -4,7 +4,11 @@ because email is not a safe place for them. Each is sent once the transaction ha
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.template.defaultfilters import pluralize
+from django.urls import reverse
 
+from core.dates import long_date
+from enterprises.models import Council, StaffMembership
 from referrals.models import Referral
 
 TO_REFERRER = {
@@ -50,3 +54,22 @@ def tell_provider(referral: Referral, what: str) -> None:
 def tell_referrer(referral: Referral, what: str) -> None:
     subject = _subject(TO_REFERRER[what], referral)
     _send([referral.referrer.email], subject, referral.get_absolute_url(), f"{subject}.")
+
+
+def tell_council_staff(council: Council, referrals: list[Referral], working_days_waited: dict[int, int]) -> None:
+    """Tell the council's staff of referrals passed to them: references, services and days waited, nothing more."""
+    count = len(referrals)
+    subject = f"{count} referral{pluralize(count)} still waiting for an answer after a reminder"
+    lines = "\n".join(
+        f"- {referral.reference} to {referral.service_name} ({referral.enterprise.name}), sent "
+        f"{long_date(referral.sent_at)}: {working_days_waited[referral.pk]} working days waiting"
+        for referral in referrals
+    )
+    who = "The provider of this referral has" if count == 1 else "The providers of these referrals have"
+    lead = (
+        f"{who} not answered, even after a reminder:\n\n{lines}\n\n"
+        f"The referrer{pluralize(count)} can see that {'it was' if count == 1 else 'they were'} passed to you. "
+        "Please contact the provider."
+    )
+    staff = StaffMembership.objects.filter(council=council, user__is_active=True).values_list("user__email", flat=True)
+    _send(list(staff), subject, reverse("referrals:council_unanswered"), lead)

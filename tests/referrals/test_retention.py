@@ -93,7 +93,7 @@ def test_a_referral_declined_13_months_ago_loses_the_persons_details(people):
     kept = {field: getattr(referral, field) for field in (
         "reference", "status", "decline_reason", "outcome", "service_id", "service_name", "enterprise_id",
         "referrer_id", "organisation_id", "sent_at", "first_response_at", "closed_at", "consent_method",
-        "consent_given_on", "urgency", "contact_method",
+        "consent_given_on", "urgency", "contact_method", "funding",
     )}
     events_before = list(referral.events.values_list("pk", "action", "actor_id", "side", "from_status", "to_status",
                                                       "at"))
@@ -104,7 +104,7 @@ def test_a_referral_declined_13_months_ago_loses_the_persons_details(people):
     referral = Referral.objects.get(pk=referral.pk)
     assert {field: getattr(referral, field) for field in PERSONAL_FIELDS} == {
         "person_name": "", "phone": "", "email": "", "address": "", "postcode": "", "date_of_birth": None,
-        "what_matters": "", "support_wanted": "", "safety_notes": "",
+        "what_matters": "", "support_wanted": "", "safety_notes": "", "referrer_phone": "",
     }
     assert {field: getattr(referral, field) for field in kept} == kept
     assert referral.personal_details_erased_at is not None
