@@ -93,7 +93,7 @@ FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 if env_str("DATABASE_URL"):
     DATABASES = {"default": dj_database_url.parse(env_str("DATABASE_URL"), conn_max_age=60)}
 else:
-    DATABASES = {"default": embedded_database(BASE_DIR / ".data")}
+    DATABASES = {"default": embedded_database(Path(env_str("EMBEDDED_DATABASE_DIR", str(BASE_DIR / ".data"))))}
 # Separate test databases let two test runs share one PostgreSQL server.
 DATABASES["default"]["TEST"] = {"NAME": env_str("TEST_DATABASE_NAME", "test_directory")}
 # Database faults (core/middleware.py, core/health.py): connections are kept between requests in production
