@@ -22,8 +22,8 @@ urlpatterns = [
     path(f"{refer}needs/", sending.needs, name="needs"),
     path(f"{refer}safety/", sending.safety, name="safety"),
     path(f"{refer}urgency/", sending.urgency, name="urgency"),
-    path(f"{refer}paying/", sending.funding, name="funding"),
-    path(f"{refer}your-phone/", sending.phone, name="phone"),
+    path(f"{refer}funding/", sending.funding, name="funding"),
+    path(f"{refer}phone/", sending.phone, name="phone"),
     path(f"{refer}check/", sending.check, name="check"),
     path(f"{sent}sent/", sending.confirmation, name="confirmation"),
     # Following: the referrer's team.
