@@ -71,21 +71,33 @@ MIDDLEWARE = [
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 
+# Templates (docs/architecture.md, "Templates"): Jinja2 with GOV.UK Frontend's macros, from templates/. The Django
+# engine is there for the admin and for the templates not yet moved to Jinja, which wait in templates_django/.
+CONTEXT_PROCESSORS = [
+    "django.template.context_processors.request",
+    "django.contrib.auth.context_processors.auth",
+    "django.contrib.messages.context_processors.messages",
+    "enterprises.context_processors.roles",
+    "referrals.context_processors.referrals",
+    "directory.context_processors.shortlist",
+]
 TEMPLATES = [
     {
-        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
-            "context_processors": [
-                "django.template.context_processors.request",
-                "django.contrib.auth.context_processors.auth",
-                "django.contrib.messages.context_processors.messages",
-                "enterprises.context_processors.roles",
-                "referrals.context_processors.referrals",
-                "directory.context_processors.shortlist",
-            ],
+            "environment": "core.jinja2.environment",
+            "context_processors": CONTEXT_PROCESSORS,
+            "template_modules": ["directory.templating"],
+            "loud_undefined": DEBUG,  # a variable no view gave fails the tests instead of printing nothing
         },
+    },
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates_django"],
+        "APP_DIRS": True,
+        "OPTIONS": {"context_processors": CONTEXT_PROCESSORS},
     },
 ]
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"

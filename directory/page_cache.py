@@ -21,7 +21,7 @@ request fills the slots for its visitor. So a repeated search costs one cache re
 Slots in a page's HTML (HTML comments, which escaped text typed by anyone can never contain):
 - `<!--shortlist PK-->ADD<!--or-->REMOVE<!--/shortlist-->`: the "Add to shortlist" and "Remove from shortlist"
   forms of service PK, of which `fill_visitor_slots` keeps the one that fits the visitor's shortlist;
-- `<!--csrf-->`: where the CSRF token's hidden input goes (the templates' `{% csrf_slot %}`);
+- `<!--csrf-->`: where the CSRF token's hidden input goes (the templates' `{{ csrf_slot() }}`, directory/templating.py);
 - `<!--shortlist-count-->` and `<!--messages-->`: in the layout (base.html, when `page_slots` is set).
 """
 
@@ -86,7 +86,8 @@ def _release_files() -> list[tuple[Path, str]]:
     new release."""
     base = Path(settings.BASE_DIR)
     ours = sorted(config.label for config in apps.get_app_configs() if Path(config.path).parent == _PROJECT)
-    return [(base / "templates", "*.html"), (base / "config", "*.py"), *((base / label, "*.py") for label in ours)]
+    templates = [(base / folder, "*.html") for folder in ("templates", "templates_django")]
+    return [*templates, (base / "config", "*.py"), *((base / label, "*.py") for label in ours)]
 
 
 @functools.cache
