@@ -175,7 +175,7 @@ def test_a_long_list_is_shown_a_page_at_a_time(client, people):
     assert made[0].reference in first and made[54].reference not in first
     second = signed_in(client, people.stella).get(URL, {"page": 2})
     assert made[54].reference in text(second) and made[0].reference not in text(second)
-    assert 'aria-current="page">2<' in html(second)
+    assert re.search(r'aria-current="page"[^>]*>\s*2\s*<', html(second))
 
 
 # Unanswered referrals, passed to the council ---------------------------------------------------------------------

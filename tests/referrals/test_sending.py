@@ -513,6 +513,17 @@ def test_a_bad_answer_is_explained_beside_the_field_keeping_what_was_typed(clien
     assert Referral.objects.count() == 0
 
 
+def test_a_long_answer_is_never_cut_short_by_the_browser(client, people):
+    signed_in(client, people.ruth)
+    answer(client, people.day_club, upto="needs")
+
+    page = html(client.get(url("needs", people.day_club)))
+
+    for name in ("what_matters", "support_wanted"):
+        box = re.search(rf'<textarea[^>]*name="{name}"[^>]*>', page).group(0)
+        assert "maxlength" not in box  # too long is told beside the box, with all of it kept
+
+
 def test_the_postcode_is_kept_normalised_and_need_not_be_one_we_know(client, people):
     signed_in(client, people.ruth)
     answer(client, people.day_club, upto="postcode")
