@@ -107,7 +107,7 @@ FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 if env_str("DATABASE_URL"):
     DATABASES = {"default": dj_database_url.parse(env_str("DATABASE_URL"), conn_max_age=60)}
 else:
-    DATABASES = {"default": embedded_database(BASE_DIR / ".data")}
+    DATABASES = {"default": embedded_database(Path(env_str("EMBEDDED_DATABASE_DIR", str(BASE_DIR / ".data"))))}
 # Separate test databases let two test runs share one PostgreSQL server.
 DATABASES["default"]["TEST"] = {"NAME": env_str("TEST_DATABASE_NAME", "test_directory")}
 # Database faults (core/middleware.py, core/health.py): connections are kept between requests in production
@@ -341,6 +341,8 @@ SHORTLIST_MAX_SERVICES = 50
 REVIEW_INTERVAL_DAYS = env_int("REVIEW_INTERVAL_DAYS", 365)
 REVIEW_OVERDUE_HIDDEN_AFTER_DAYS = env_int("REVIEW_OVERDUE_HIDDEN_AFTER_DAYS", 90)
 INSURANCE_WARNING_DAYS = env_int("INSURANCE_WARNING_DAYS", 30)
+# The "my listing is still correct" link in a review reminder works this long (and once).
+REVIEW_CONFIRMATION_LINK_DAYS = env_int("REVIEW_CONFIRMATION_LINK_DAYS", 30)
 SIGN_IN_LOCKOUT_FAILURES = 5
 SIGN_IN_LOCKOUT_MINUTES = 15
 SIGN_IN_ATTEMPTS_KEPT_DAYS = env_int("SIGN_IN_ATTEMPTS_KEPT_DAYS", 30)
@@ -351,6 +353,10 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 # Referrals: a referral nobody has answered after this many working days is flagged to the referrer and the provider
 # is reminded once; the personal details of a closed referral are erased this many months after it closed.
 REFERRAL_NO_RESPONSE_WORKING_DAYS = env_int("REFERRAL_NO_RESPONSE_WORKING_DAYS", 5)
+# Working days are Monday to Friday less the bank holidays of this part of the UK (core/dates.py).
+BANK_HOLIDAYS = env_str("BANK_HOLIDAYS", "england-and-wales")
+if BANK_HOLIDAYS not in {"england-and-wales", "scotland", "northern-ireland"}:
+    raise RuntimeError(f"BANK_HOLIDAYS must be england-and-wales, scotland or northern-ireland, not {BANK_HOLIDAYS!r}")
 REFERRAL_RETENTION_MONTHS = env_int("REFERRAL_RETENTION_MONTHS", 12)
 # The search record (nothing personal in it) is kept for the reports' 24 months, and one more.
 SEARCH_RECORD_RETENTION_MONTHS = env_int("SEARCH_RECORD_RETENTION_MONTHS", 25)

@@ -14,6 +14,7 @@ from directory.search import results_page
 from directory.search_log import record_search, search_record_fields, visitor_code
 from directory.shortlist import add_to_shortlist, keep_only_in_shortlist, remove_from_shortlist, shortlisted_ids
 from enterprises.models import Enterprise, Service
+from enterprises.postcodes import remember_searched_postcode
 
 
 def public_services():
@@ -53,6 +54,8 @@ def _search_content(request) -> Content:
         page = results_page(service_filter.qs, request.GET.get("page"), settings.RESULTS_PER_PAGE)
         if request.GET and "page" not in request.GET:
             search_record = search_record_fields(service_filter, result_count=page.paginator.count)
+        if service_filter.place is not None and request.user.is_authenticated:
+            remember_searched_postcode(request.session, service_filter.place.postcode)
     heading = _results_heading(page)
     context = {
         "filter": service_filter,

@@ -32,12 +32,24 @@ COVERAGE_CIRCLE = models.Func(
 class Council(models.Model):
     name = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=200, unique=True)
+    # Where a referrer goes instead of a referral with a safeguarding concern, shown before every referral to one of
+    # the council's listings, as "contact …": a team and its phone number. Blank: the SAFEGUARDING_* settings.
+    safeguarding_adults_contact = models.CharField(max_length=300, blank=True)
+    safeguarding_children_contact = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self):
         return self.name
+
+    @property
+    def adults_safeguarding(self) -> str:
+        return self.safeguarding_adults_contact or settings.SAFEGUARDING_ADULTS_CONTACT
+
+    @property
+    def children_safeguarding(self) -> str:
+        return self.safeguarding_children_contact or settings.SAFEGUARDING_CHILDREN_CONTACT
 
 
 class Area(models.Model):
