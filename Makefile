@@ -8,9 +8,11 @@ DEMO_POSTCODE_AREAS := WR,B,DY,GL,HR
 
 .PHONY: run test lint bench install frontend db demo clean
 
+# The development server and, beside it, the worker that sends emails (manage.py run_with_worker). The line has no
+# shell syntax, so make runs it directly and passes on a SIGTERM: stopping make stops both.
 run: install frontend db demo
 	$(PY) manage.py demo_accounts
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(PY) manage.py run_with_worker 127.0.0.1:8000
 
 test: install frontend
 	$(PY) -m pytest

@@ -9,6 +9,8 @@ from django.contrib.auth import authenticate, password_validation
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.password_validation import MinimumLengthValidator
 from django.core.exceptions import ValidationError
+from django.template.loader import render_to_string
+from django.urls import reverse
 
 from accounts.services import (
     LOCKED_OUT_MESSAGE,
@@ -19,6 +21,7 @@ from accounts.services import (
     validate_new_password,
 )
 from core.forms import GovukFormMixin
+from core.notifications import queue_email
 from enterprises.models import Council, Invitation, StaffMembership
 
 PASSWORD_TEMPLATE = "accounts/fields/password.html"
@@ -272,6 +275,15 @@ class AcceptInvitationForm(NewPasswordMixin, AccountFormMixin, forms.Form):
 
 class PasswordResetForm(AccountFormMixin, auth_forms.PasswordResetForm):
     email = email_field(help_text="The email address you sign in with.")
+
+    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email,
+                  html_email_template_name=None):
+        """Queued like every other email (core/notifications.py), rather than sent while the person waits."""
+        subject = "".join(render_to_string(subject_template_name, context).splitlines())
+        body = render_to_string(email_template_name, context)
+        path = reverse("password_reset_confirm", kwargs={"uidb64": context["uid"], "token": context["token"]})
+        queue_email(to_email, subject, body, kind="password_reset",
+                    fields={"link": f"{context['protocol']}://{context['domain']}{path}"})
 
 
 class SetPasswordForm(AccountFormMixin, auth_forms.SetPasswordForm):

@@ -3,6 +3,7 @@
 Set DJANGO_ENV=production for a real deployment: it turns off DEBUG and turns on every HTTPS protection.
 """
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -41,6 +42,7 @@ INSTALLED_APPS = [
     "django_otp",  # two-factor sign-in's devices (accounts/two_factor.py): an authenticator app, backup codes
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "procrastinate.contrib.django",  # the queue of outgoing messages (core/notifications.py): jobs in PostgreSQL
     "core",
     "enterprises",
     "accounts",
@@ -273,6 +275,37 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 5)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "no-reply@localhost")
 
+# Outgoing messages (core/notifications.py): each is written to the database in the same transaction as the change
+# that causes it, and a worker (`manage.py procrastinate worker`, docs/deployment.md) sends it, trying again after
+# MESSAGE_RETRY_FIRST_SECONDS, then twice as long each time up to MESSAGE_RETRY_LONGEST_MINUTES apart, until
+# MESSAGE_RETRY_HOURS have passed; then it is marked failed, counted in /healthz and shown to council staff.
+MESSAGE_RETRY_FIRST_SECONDS = env_int("MESSAGE_RETRY_FIRST_SECONDS", 30)
+MESSAGE_RETRY_LONGEST_MINUTES = env_int("MESSAGE_RETRY_LONGEST_MINUTES", 60)
+MESSAGE_RETRY_HOURS = env_int("MESSAGE_RETRY_HOURS", 24)
+MESSAGES_KEPT_DAYS = env_int("MESSAGES_KEPT_DAYS", 30)  # then the record of a sent or failed message is deleted
+# How emails leave: "smtp" (Django's EMAIL_BACKEND above: the console in development) or "notify" (GOV.UK Notify).
+# Text messages always go through Notify. With Notify, each kind of message uses the template whose id is in
+# NOTIFY_TEMPLATE_<KIND> (NOTIFY_TEMPLATE_EMAIL for any email kind without its own); docs/deployment.md lists the
+# kinds and their personalisation fields.
+NOTIFICATIONS_TRANSPORT = env_str("NOTIFICATIONS_TRANSPORT", "smtp")
+NOTIFY_API_KEY = env_str("NOTIFY_API_KEY")
+NOTIFY_BASE_URL = env_str("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
+NOTIFY_TIMEOUT = env_int("NOTIFY_TIMEOUT", 5)  # seconds, like EMAIL_TIMEOUT
+NOTIFY_TEMPLATES = {
+    name.removeprefix("NOTIFY_TEMPLATE_").lower(): value
+    for name, value in os.environ.items()
+    if name.startswith("NOTIFY_TEMPLATE_") and value
+}
+if NOTIFICATIONS_TRANSPORT not in {"smtp", "notify"}:
+    raise RuntimeError(f"NOTIFICATIONS_TRANSPORT must be smtp or notify, not {NOTIFICATIONS_TRANSPORT!r}")
+if NOTIFICATIONS_TRANSPORT == "notify" and not NOTIFY_API_KEY:
+    raise RuntimeError("NOTIFICATIONS_TRANSPORT=notify needs NOTIFY_API_KEY")
+# The worker's tasks are in core/notifications.py; no other module is searched for them. A job that succeeded is
+# deleted at once (the message's row is the record); failed ones go after MESSAGES_KEPT_DAYS.
+PROCRASTINATE_AUTODISCOVER_MODULE_NAME = ""
+PROCRASTINATE_IMPORT_PATHS = ["core.notifications"]
+PROCRASTINATE_WORKER_DEFAULTS = {"delete_jobs": "successful"}
+
 # Logs: in production, JSON lines on standard output (core/logs.py), one a request from `directory.requests`
 # (core/middleware.py: time, request id, method, path, parameters without personal values, status, duration,
 # user id); in development, plain text on standard error. /healthz is left out of the request log while healthy, and
@@ -290,7 +323,12 @@ LOGGING = {
         )
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"pgserver": {"level": "WARNING"}, "django.request": {"filters": ["database_unavailable"]}},
+    "loggers": {
+        "pgserver": {"level": "WARNING"},
+        "django.request": {"filters": ["database_unavailable"]},
+        "procrastinate.blueprints": {"level": "WARNING"},  # what it registers, at every start
+        "procrastinate.periodic": {"level": "WARNING"},
+    },
 }
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 

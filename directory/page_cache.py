@@ -21,7 +21,7 @@ request fills the slots for its visitor. So a repeated search costs one cache re
 Slots in a page's HTML (HTML comments, which escaped text typed by anyone can never contain):
 - `<!--shortlist PK-->ADD<!--or-->REMOVE<!--/shortlist-->`: the "Add to shortlist" and "Remove from shortlist"
   forms of service PK, of which `fill_visitor_slots` keeps the one that fits the visitor's shortlist;
-- `<!--csrf-->`: where the CSRF token's hidden input goes (the templates' `{% csrf_slot %}`);
+- `<!--csrf-->`: where the CSRF token's hidden input goes (the templates' `{{ csrf_slot() }}`, directory/templating.py);
 - `<!--shortlist-count-->` and `<!--messages-->`: in the layout (base.html, when `page_slots` is set).
 """
 

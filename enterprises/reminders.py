@@ -53,7 +53,7 @@ class SentReminders:
     insurance: int = 0
 
 
-def _remind_once(listing: Enterprise, *, action: str, due: date, subject: str, body: str) -> bool:
+def _remind_once(listing: Enterprise, *, action: str, due: date, subject: str, body: str, kind: str) -> bool:
     """Record and send one reminder about `due`, unless it was sent before. Safe if two runs overlap."""
     with transaction.atomic():
         locked = Enterprise.objects.select_for_update().get(pk=listing.pk)
@@ -65,7 +65,7 @@ def _remind_once(listing: Enterprise, *, action: str, due: date, subject: str, b
             enterprise=locked, action=action, from_status=locked.status, to_status=locked.status,
             message=due.isoformat(),
         )
-        tell_providers(locked, subject, body)
+        tell_providers(locked, subject, body, kind=kind)
     return True
 
 
@@ -78,6 +78,7 @@ def send_reminders(*, today: date | None = None) -> SentReminders:
         review += _remind_once(
             listing,
             action=REVIEW_REMINDER,
+            kind="listing_review_due",
             due=due,
             subject=f"Your listing is due for its yearly review: {listing.name}",
             body=(
@@ -93,6 +94,7 @@ def send_reminders(*, today: date | None = None) -> SentReminders:
         insurance += _remind_once(
             listing,
             action=INSURANCE_REMINDER,
+            kind="listing_insurance_expiring",
             due=due,
             subject=f"Your public liability insurance {when}: {listing.name}",
             body=(

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from core.dates import long_date
 from core.status_filter import filter_by_status
 from enterprises import listings
-from enterprises.access import council_enterprises, staff_required
+from enterprises.access import council_enterprises, council_failed_messages, staff_required
 from enterprises.council.forms import (
     ApproveForm,
     ApproveRevisionForm,
@@ -105,6 +105,7 @@ def queue(request):
             "items": items,
             "overdue_count": review_overdue(request.council).count(),
             "insurance_count": insurance_expiring(request.council).count(),
+            "failed_messages_count": council_failed_messages(request.user).count(),
         },
     )
 
@@ -403,6 +404,24 @@ def review_overdue_list(request):
     ]
     return render(request, "council/review_overdue.html",
                   {"rows": rows, "hidden_after": settings.REVIEW_OVERDUE_HIDDEN_AFTER_DAYS})
+
+
+FAILED_MESSAGES_SHOWN = 100
+
+
+@require_GET
+@staff_required
+def failed_messages_list(request):
+    """Emails and text messages about the council's listings, referrals and invitations that could not be sent
+    after trying for MESSAGE_RETRY_HOURS: to whom, what about, when and why; never what they said."""
+    failed = council_failed_messages(request.user)
+    return render(request, "council/failed_messages.html", {
+        "messages_not_sent": failed[:FAILED_MESSAGES_SHOWN],
+        "total": failed.count(),
+        "shown": FAILED_MESSAGES_SHOWN,
+        "retry_hours": settings.MESSAGE_RETRY_HOURS,
+        "kept_days": settings.MESSAGES_KEPT_DAYS,
+    })
 
 
 @require_GET
