@@ -40,9 +40,8 @@ from django.utils import timezone
 from directory.models import SearchRecord
 from enterprises.models import Capacity, Delivery, Enterprise, Organisation, StaffMembership
 from referrals.models import Referral
-from reports import charts
+from reports import charts, tables
 from reports import figures as reports
-from reports import tables
 from tests.factories import (
     days_ago,
     make_area,
