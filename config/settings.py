@@ -192,7 +192,7 @@ if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
-# Security (core/security.py, accounts/ratelimits.py, accounts/two_factor.py; the README's "Security").
+# Security (core/security.py, enterprises/ratelimits.py, accounts/two_factor.py; the README's "Security").
 # Headers on every response: Content-Security-Policy (no inline script or style anywhere) and Permissions-Policy;
 # Django's SecurityMiddleware adds nosniff, Referrer-Policy and Cross-Origin-Opener-Policy (and HSTS in production).
 CSRF_COOKIE_HTTPONLY = True  # no script of ours reads it: forms carry the token
@@ -228,6 +228,8 @@ RATE_LIMITS = {
     "password_reset": (env_int("RATE_LIMIT_PASSWORD_RESET", 5), 60),
     "sign_up": (env_int("RATE_LIMIT_SIGN_UP", 5), 60),
     "invitation": (env_int("RATE_LIMIT_INVITATION", 10), 60),
+    "shortlist_share": (env_int("RATE_LIMIT_SHORTLIST_SHARE", 30), 60),
+    "shortlist_email": (env_int("RATE_LIMIT_SHORTLIST_EMAIL", 5), 60),
 }
 # Two-factor sign-in (TOTP) for council staff and superusers. Required in production unless turned off: staff
 # approve what the public sees and manage who may refer; in development the demo accounts sign in with a password.

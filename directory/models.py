@@ -23,3 +23,16 @@ class SearchRecord(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["area", "searched_on"])]
+
+
+class SharedShortlist(models.Model):
+    """A shortlist someone shared: its services, in their order, under a short code that anyone can open
+    (directory/shortlist.py). Made only when someone asks to share or email a list; the same list always gets the
+    same code. Nothing about who made it is kept."""
+
+    code = models.CharField(max_length=8, unique=True)
+    service_ids = ArrayField(models.IntegerField(), unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return self.code

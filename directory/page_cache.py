@@ -2,7 +2,8 @@
 
 The home page, the search results, and the service and provider pages are the same for every visitor who is not
 signed in, apart from their shortlist (which services are on it, and how many), their CSRF token and any message
-for them; the shortlist page is the same for everyone with the same shortlist. Each such page is rendered once,
+for them; the shortlist page is the same for everyone with the same shortlist, and a shared list's page
+(/shortlist/shared/CODE/) the same for everyone, whatever their own shortlist. Each such page is rendered once,
 layout and all, with a marked slot for each of those (below), and kept in the shared cache (settings.CACHES); each
 request fills the slots for its visitor. So a repeated search costs one cache read instead of its SQL and templates.
 

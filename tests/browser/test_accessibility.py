@@ -80,6 +80,39 @@ def shortlist_print_view(page, world):
     expect(page.locator(".app-print-card")).to_have_count(1)
 
 
+def shortlist_shared(page, world):
+    shortlist_with_a_service(page, world)
+    page.get_by_role("button", name="Share this list").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Share your shortlist")
+
+
+def shortlist_shared_with_a_bad_email(page, world):
+    shortlist_shared(page, world)
+    page.get_by_label("Email address").fill("not an address")
+    page.get_by_role("button", name="Send the list").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+
+
+def shortlist_emailed(page, world):
+    shortlist_shared(page, world)
+    page.get_by_label("Email address").fill("daughter@example.org")
+    page.get_by_role("button", name="Send the list").click()
+    expect(page.get_by_text("We have sent your shortlist to daughter@example.org")).to_be_visible()
+
+
+def shared_shortlist(page, world, *, gone=False):
+    from directory.shortlist import readable_code, share
+
+    services = [world.rich_service.pk] + ([world.hidden_service.pk] if gone else [])
+    go(page, f"/shortlist/shared/{readable_code(share(services))}/")
+    expect(page.locator(".app-result")).to_have_count(1)
+
+
+def open_shared_with_a_bad_code(page, world):
+    go(page, "/shortlist/open/?code=K7QM")
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+
+
 PAGES = [
     PublicPage("home", lambda page, world: go(page, "/")),
     PublicPage("search results", search_results),
@@ -92,6 +125,14 @@ PAGES = [
     PublicPage("shortlist, empty", lambda page, world: go(page, "/shortlist/")),
     PublicPage("shortlist with a service", shortlist_with_a_service),
     PublicPage("shortlist print view", shortlist_print_view),
+    PublicPage("shortlist shared: its link, code and email form", shortlist_shared),
+    PublicPage("shortlist shared, with a bad email address", shortlist_shared_with_a_bad_email),
+    PublicPage("shortlist emailed", shortlist_emailed),
+    PublicPage("shared shortlist", shared_shortlist),
+    PublicPage("shared shortlist with a service no longer listed", lambda page, world: shared_shortlist(page, world,
+                                                                                                         gone=True)),
+    PublicPage("shared shortlist's code to type in", lambda page, world: go(page, "/shortlist/open/")),
+    PublicPage("shared shortlist's code, wrong", open_shared_with_a_bad_code),
     PublicPage("accessibility statement", lambda page, world: go(page, "/accessibility/")),
     PublicPage("privacy notice", lambda page, world: go(page, "/privacy/")),
     PublicPage("cookies", lambda page, world: go(page, "/cookies/")),
