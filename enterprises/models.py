@@ -597,7 +597,7 @@ class ListingEvent(models.Model):
         ordering = ["at", "pk"]
 
 
-# Security: rate limits and two-factor sign-in (accounts/ratelimits.py, accounts/two_factor.py; the two-factor
+# Security: rate limits and two-factor sign-in (enterprises/ratelimits.py, accounts/two_factor.py; the two-factor
 # devices are django-otp's TOTPDevice and StaticDevice) -----------------------------------------------------------
 
 
@@ -605,7 +605,7 @@ class RateLimitHit(models.Model):
     """One counted attempt at a rate-limited form from one client network: `key` is "<scope>:<network>".
 
     Counted over a sliding window in the database, so every app server shares the count; old rows are deleted as
-    new ones come (accounts/ratelimits.py).
+    new ones come (enterprises/ratelimits.py).
     """
 
     key = models.CharField(max_length=80)

@@ -12,8 +12,8 @@ from django.contrib.auth import get_user_model
 from django.test import RequestFactory
 from django.utils import timezone
 
-from accounts import ratelimits
 from core.http import client_ip
+from enterprises import ratelimits
 from enterprises.models import Enterprise, Invitation, RateLimitHit, SignInAttempt
 from tests.factories import make_council, make_user
 

@@ -1,4 +1,5 @@
-"""Rate limits on the public forms that sign people in, send email or create accounts, by client network.
+"""Rate limits per client network on the public forms that sign people in, send email, create accounts or report a
+problem with a listing (accounts and the directory use them; they live beside their model, RateLimitHit).
 
 Each scope in settings.RATE_LIMITS allows so many attempts per client network in a sliding window of so many minutes.
 Attempts are rows of RateLimitHit in the database, so every app server counts the same attempts and a restart forgets
