@@ -6,3 +6,8 @@ import { initAll } from "./govuk-frontend.min.js";
 
 document.body.classList.add("js-enabled", "govuk-frontend-supported");
 initAll();
+
+// The service page's map, and Leaflet with it, load only on a page that has one.
+if (document.querySelector("[data-app-map]")) {
+  import("./map.js").then(({ startMaps }) => startMaps());
+}

@@ -375,6 +375,7 @@ class TestQueryCount:
             make_service(enterprise=service.enterprise, categories=[day_clubs])
 
         assert self.count_queries(client, f"/services/{service.pk}/") == few
+        assert few <= 8  # the town, the council's last check and the map come in the service's own query
 
 
 @pytest.mark.django_db
