@@ -8,9 +8,11 @@ DEMO_POSTCODE_AREAS := WR,B,DY,GL,HR
 
 .PHONY: run test lint bench install frontend db demo clean
 
+# The development server and, beside it, the worker that sends emails (manage.py run_with_worker). The line has no
+# shell syntax, so make runs it directly and passes on a SIGTERM: stopping make stops both.
 run: install frontend db demo
 	$(PY) manage.py demo_accounts
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(PY) manage.py run_with_worker 127.0.0.1:8000
 
 test: install frontend
 	$(PY) -m pytest
@@ -23,9 +25,9 @@ lint: install
 bench: install frontend db
 	$(PY) manage.py bench
 
-# The site under gunicorn with production settings, 50 connections for 60 s (LOADTEST_SECONDS, LOADTEST_CONCURRENCY
-# change them); `make loadtest OUTAGE=5` also stops the embedded PostgreSQL for 5 s meanwhile (only when nothing else
-# is using it).
+# The site under gunicorn with production settings, driven by wrk (apt-get install wrk) one kind of page at a time,
+# 20 connections for 30 s each (LOADTEST_SECONDS, LOADTEST_CONCURRENCY change them); `make loadtest OUTAGE=5` runs a
+# mix of pages instead and stops the embedded PostgreSQL for 5 s meanwhile (only when nothing else is using it).
 .PHONY: loadtest
 loadtest: install frontend db demo
 	$(PY) manage.py loadtest $(if $(OUTAGE),--outage $(OUTAGE))

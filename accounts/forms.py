@@ -1,7 +1,7 @@
 """Forms for signing in, resetting a password, listing an enterprise and inviting people: GOV.UK fields and messages.
 
-Passwords render through templates/accounts/fields/password.html (GOV.UK password input), which never writes back
-what was typed; every other field keeps its value when the form has errors.
+Passwords render as the GOV.UK password input (`govuk_field`, core/govuk_fields.py), which never writes back what was
+typed; every other field keeps its value when the form has errors.
 """
 
 from django import forms
@@ -9,6 +9,8 @@ from django.contrib.auth import authenticate, password_validation
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.password_validation import MinimumLengthValidator
 from django.core.exceptions import ValidationError
+from django.template.loader import render_to_string
+from django.urls import reverse
 
 from accounts.services import (
     LOCKED_OUT_MESSAGE,
@@ -19,9 +21,9 @@ from accounts.services import (
     validate_new_password,
 )
 from core.forms import GovukFormMixin
+from core.notifications import queue_email
 from enterprises.models import Council, Invitation, StaffMembership
 
-PASSWORD_TEMPLATE = "accounts/fields/password.html"
 EMAIL_FORMAT_MESSAGE = "Enter an email address in the correct format, like name@example.com"
 WRONG_PASSWORD_MESSAGE = "The email address or password is not right. Check them and try again."
 UNCONFIRMED_MESSAGE = (
@@ -65,16 +67,13 @@ def password_field(label, *, autocomplete, required_message, help_text=""):
 class AccountFormMixin(GovukFormMixin):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            if isinstance(field.widget, forms.PasswordInput):
-                field.template_name = PASSWORD_TEMPLATE
         # An error about the whole form (too many attempts) links to its first field, where the person starts again.
         first = next(iter(self.fields), None)
         if first is not None:
             self.non_field_anchor = self[first].id_for_label
 
     def refuse(self, refusal) -> None:
-        """Too many attempts from this network (accounts/ratelimits.py): say so above the form."""
+        """Too many attempts from this network (enterprises/ratelimits.py): say so above the form."""
         self.add_error(None, refusal.message)
 
 
@@ -272,6 +271,15 @@ class AcceptInvitationForm(NewPasswordMixin, AccountFormMixin, forms.Form):
 
 class PasswordResetForm(AccountFormMixin, auth_forms.PasswordResetForm):
     email = email_field(help_text="The email address you sign in with.")
+
+    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email,
+                  html_email_template_name=None):
+        """Queued like every other email (core/notifications.py), rather than sent while the person waits."""
+        subject = "".join(render_to_string(subject_template_name, context).splitlines())
+        body = render_to_string(email_template_name, context)
+        path = reverse("password_reset_confirm", kwargs={"uidb64": context["uid"], "token": context["token"]})
+        queue_email(to_email, subject, body, kind="password_reset",
+                    fields={"link": f"{context['protocol']}://{context['domain']}{path}"})
 
 
 class SetPasswordForm(AccountFormMixin, auth_forms.SetPasswordForm):

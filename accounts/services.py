@@ -10,7 +10,7 @@ authentication backend, which Django calls with one.
   it is refused for SIGN_IN_LOCKOUT_MINUTES, without checking the password. Refused attempts are not recorded, so the
   refusal ends that many minutes after the failure that caused it. A success, or a password reset, clears the count.
   For a person with two-factor sign-in on, a wrong code is a failed attempt and only the right code is a success.
-- Sign-in is also limited by client network (accounts/ratelimits.py), as are the forms that send email or create
+- Sign-in is also limited by client network (enterprises/ratelimits.py), as are the forms that send email or create
   accounts.
 - Council staff invite a colleague or a referrer by email; the link in the email signs them up into that role once.
 """
@@ -22,7 +22,6 @@ from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.backends import ModelBackend
 from django.core import signing
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -31,6 +30,7 @@ from django.utils import timezone
 
 from accounts import two_factor
 from core.http import client_ip
+from core.notifications import queue_email
 from enterprises.access import is_provider, staff_council
 from enterprises.listings import new_listing_slug
 from enterprises.models import (
@@ -205,9 +205,14 @@ def confirmation_path(user) -> str:
     return reverse("confirm_sign_up", kwargs={"token": token})
 
 
-def _email(template: str, to: str, subject: str, **context) -> None:
+def _email(template: str, to: str, subject: str, *, council_id: int | None = None, **context) -> None:
+    """Queue an email in the current transaction (core/notifications.py). Its kind is the template's name
+    ("accounts/invitation_email.txt": `invitation`); the context's words and numbers are its GOV.UK Notify
+    personalisation; staff of `council_id` see it if it cannot be sent (superusers only without one)."""
     body = render_to_string(template, {"SITE_NAME": settings.SITE_NAME, "SITE_URL": settings.SITE_URL, **context})
-    transaction.on_commit(lambda: send_mail(subject, body, None, [to]))
+    kind = template.rsplit("/", 1)[-1].removesuffix(".txt").removesuffix("_email")
+    fields = {name: value for name, value in context.items() if isinstance(value, str | int)}
+    queue_email(to, subject, body, kind=kind, council_id=council_id, fields=fields)
 
 
 def _pending(user) -> bool:
@@ -247,7 +252,8 @@ def start_provider_sign_up(
     PendingSignUp.objects.create(user=user)
     enterprise = _create_draft_listing(user=user, enterprise_name=enterprise_name, council=council, summary=summary)
     _email("accounts/sign_up_confirm_email.txt", user.email, f"Confirm your email address for {settings.SITE_NAME}",
-           enterprise=enterprise, link=f"{settings.SITE_URL}{confirmation_path(user)}", days=CONFIRMATION_LINK_DAYS)
+           council_id=council.pk, enterprise=enterprise, link=f"{settings.SITE_URL}{confirmation_path(user)}",
+           days=CONFIRMATION_LINK_DAYS)
 
 
 class ConfirmationError(Exception):
@@ -393,7 +399,7 @@ def _send_invitation(*, council: Council, by, email: str, role: str, organisatio
         expires_at=now + timedelta(days=settings.INVITATION_VALID_DAYS),
     )
     _email("accounts/invitation_email.txt", invitation.email, f"You are invited to {settings.SITE_NAME}",
-           invitation=invitation, inviter=by.get_full_name() or by.email,
+           council_id=council.pk, invitation=invitation, inviter=by.get_full_name() or by.email,
            link=f"{settings.SITE_URL}{invitation_path(invitation)}")
     return invitation
 

@@ -3,6 +3,7 @@
 Set DJANGO_ENV=production for a real deployment: it turns off DEBUG and turns on every HTTPS protection.
 """
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -41,6 +42,7 @@ INSTALLED_APPS = [
     "django_otp",  # two-factor sign-in's devices (accounts/two_factor.py): an authenticator app, backup codes
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "procrastinate.contrib.django",  # the queue of outgoing messages (core/notifications.py): jobs in PostgreSQL
     "core",
     "enterprises",
     "accounts",
@@ -105,7 +107,7 @@ FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 if env_str("DATABASE_URL"):
     DATABASES = {"default": dj_database_url.parse(env_str("DATABASE_URL"), conn_max_age=60)}
 else:
-    DATABASES = {"default": embedded_database(BASE_DIR / ".data")}
+    DATABASES = {"default": embedded_database(Path(env_str("EMBEDDED_DATABASE_DIR", str(BASE_DIR / ".data"))))}
 # Separate test databases let two test runs share one PostgreSQL server.
 DATABASES["default"]["TEST"] = {"NAME": env_str("TEST_DATABASE_NAME", "test_directory")}
 # Database faults (core/middleware.py, core/health.py): connections are kept between requests in production
@@ -190,7 +192,7 @@ if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
-# Security (core/security.py, accounts/ratelimits.py, accounts/two_factor.py; the README's "Security").
+# Security (core/security.py, enterprises/ratelimits.py, accounts/two_factor.py; the README's "Security").
 # Headers on every response: Content-Security-Policy (no inline script or style anywhere) and Permissions-Policy;
 # Django's SecurityMiddleware adds nosniff, Referrer-Policy and Cross-Origin-Opener-Policy (and HSTS in production).
 CSRF_COOKIE_HTTPONLY = True  # no script of ours reads it: forms carry the token
@@ -226,6 +228,9 @@ RATE_LIMITS = {
     "password_reset": (env_int("RATE_LIMIT_PASSWORD_RESET", 5), 60),
     "sign_up": (env_int("RATE_LIMIT_SIGN_UP", 5), 60),
     "invitation": (env_int("RATE_LIMIT_INVITATION", 10), 60),
+    "shortlist_share": (env_int("RATE_LIMIT_SHORTLIST_SHARE", 30), 60),
+    "shortlist_email": (env_int("RATE_LIMIT_SHORTLIST_EMAIL", 5), 60),
+    "problem_report": (env_int("RATE_LIMIT_PROBLEM_REPORT", 10), 60),
 }
 # Two-factor sign-in (TOTP) for council staff and superusers. Required in production unless turned off: staff
 # approve what the public sees and manage who may refer; in development the demo accounts sign in with a password.
@@ -273,6 +278,37 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 5)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "no-reply@localhost")
 
+# Outgoing messages (core/notifications.py): each is written to the database in the same transaction as the change
+# that causes it, and a worker (`manage.py procrastinate worker`, docs/deployment.md) sends it, trying again after
+# MESSAGE_RETRY_FIRST_SECONDS, then twice as long each time up to MESSAGE_RETRY_LONGEST_MINUTES apart, until
+# MESSAGE_RETRY_HOURS have passed; then it is marked failed, counted in /healthz and shown to council staff.
+MESSAGE_RETRY_FIRST_SECONDS = env_int("MESSAGE_RETRY_FIRST_SECONDS", 30)
+MESSAGE_RETRY_LONGEST_MINUTES = env_int("MESSAGE_RETRY_LONGEST_MINUTES", 60)
+MESSAGE_RETRY_HOURS = env_int("MESSAGE_RETRY_HOURS", 24)
+MESSAGES_KEPT_DAYS = env_int("MESSAGES_KEPT_DAYS", 30)  # then the record of a sent or failed message is deleted
+# How emails leave: "smtp" (Django's EMAIL_BACKEND above: the console in development) or "notify" (GOV.UK Notify).
+# Text messages always go through Notify. With Notify, each kind of message uses the template whose id is in
+# NOTIFY_TEMPLATE_<KIND> (NOTIFY_TEMPLATE_EMAIL for any email kind without its own); docs/deployment.md lists the
+# kinds and their personalisation fields.
+NOTIFICATIONS_TRANSPORT = env_str("NOTIFICATIONS_TRANSPORT", "smtp")
+NOTIFY_API_KEY = env_str("NOTIFY_API_KEY")
+NOTIFY_BASE_URL = env_str("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
+NOTIFY_TIMEOUT = env_int("NOTIFY_TIMEOUT", 5)  # seconds, like EMAIL_TIMEOUT
+NOTIFY_TEMPLATES = {
+    name.removeprefix("NOTIFY_TEMPLATE_").lower(): value
+    for name, value in os.environ.items()
+    if name.startswith("NOTIFY_TEMPLATE_") and value
+}
+if NOTIFICATIONS_TRANSPORT not in {"smtp", "notify"}:
+    raise RuntimeError(f"NOTIFICATIONS_TRANSPORT must be smtp or notify, not {NOTIFICATIONS_TRANSPORT!r}")
+if NOTIFICATIONS_TRANSPORT == "notify" and not NOTIFY_API_KEY:
+    raise RuntimeError("NOTIFICATIONS_TRANSPORT=notify needs NOTIFY_API_KEY")
+# The worker's tasks are in core/notifications.py; no other module is searched for them. A job that succeeded is
+# deleted at once (the message's row is the record); failed ones go after MESSAGES_KEPT_DAYS.
+PROCRASTINATE_AUTODISCOVER_MODULE_NAME = ""
+PROCRASTINATE_IMPORT_PATHS = ["core.notifications"]
+PROCRASTINATE_WORKER_DEFAULTS = {"delete_jobs": "successful"}
+
 # Logs: in production, JSON lines on standard output (core/logs.py), one a request from `directory.requests`
 # (core/middleware.py: time, request id, method, path, parameters without personal values, status, duration,
 # user id); in development, plain text on standard error. /healthz is left out of the request log while healthy, and
@@ -290,7 +326,12 @@ LOGGING = {
         )
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"pgserver": {"level": "WARNING"}, "django.request": {"filters": ["database_unavailable"]}},
+    "loggers": {
+        "pgserver": {"level": "WARNING"},
+        "django.request": {"filters": ["database_unavailable"]},
+        "procrastinate.blueprints": {"level": "WARNING"},  # what it registers, at every start
+        "procrastinate.periodic": {"level": "WARNING"},
+    },
 }
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
@@ -299,10 +340,17 @@ SEARCH_DISTANCES_MILES = [1, 3, 5, 10, 20]
 SEARCH_DEFAULT_DISTANCE_MILES = 5
 RESULTS_PER_PAGE = env_int("RESULTS_PER_PAGE", 20)
 CAPACITY_STALE_AFTER_DAYS = env_int("CAPACITY_STALE_AFTER_DAYS", 60)
+# The service page's small map: map tiles from this address ("https://tile.example.org/{z}/{x}/{y}.png", Leaflet's
+# placeholders), credited with this attribution (HTML, as the tile provider asks for it). Unset: no map, and the
+# Content-Security-Policy allows no outside images (core/security.py).
+MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
+MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "")
 SHORTLIST_MAX_SERVICES = 50
 REVIEW_INTERVAL_DAYS = env_int("REVIEW_INTERVAL_DAYS", 365)
 REVIEW_OVERDUE_HIDDEN_AFTER_DAYS = env_int("REVIEW_OVERDUE_HIDDEN_AFTER_DAYS", 90)
 INSURANCE_WARNING_DAYS = env_int("INSURANCE_WARNING_DAYS", 30)
+# The "my listing is still correct" link in a review reminder works this long (and once).
+REVIEW_CONFIRMATION_LINK_DAYS = env_int("REVIEW_CONFIRMATION_LINK_DAYS", 30)
 SIGN_IN_LOCKOUT_FAILURES = 5
 SIGN_IN_LOCKOUT_MINUTES = 15
 SIGN_IN_ATTEMPTS_KEPT_DAYS = env_int("SIGN_IN_ATTEMPTS_KEPT_DAYS", 30)
@@ -313,6 +361,10 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 # Referrals: a referral nobody has answered after this many working days is flagged to the referrer and the provider
 # is reminded once; the personal details of a closed referral are erased this many months after it closed.
 REFERRAL_NO_RESPONSE_WORKING_DAYS = env_int("REFERRAL_NO_RESPONSE_WORKING_DAYS", 5)
+# Working days are Monday to Friday less the bank holidays of this part of the UK (core/dates.py).
+BANK_HOLIDAYS = env_str("BANK_HOLIDAYS", "england-and-wales")
+if BANK_HOLIDAYS not in {"england-and-wales", "scotland", "northern-ireland"}:
+    raise RuntimeError(f"BANK_HOLIDAYS must be england-and-wales, scotland or northern-ireland, not {BANK_HOLIDAYS!r}")
 REFERRAL_RETENTION_MONTHS = env_int("REFERRAL_RETENTION_MONTHS", 12)
 # The search record (nothing personal in it) is kept for the reports' 24 months, and one more.
 SEARCH_RECORD_RETENTION_MONTHS = env_int("SEARCH_RECORD_RETENTION_MONTHS", 25)

@@ -1,7 +1,11 @@
 """/healthz, for load balancers: is the database answering, and are all migrations applied?
 
-200 {"status": "ok", "database": "ok", "migrations": "ok"}, or 503 with what failed. It touches no session and no
-user, is never cached, and is left out of the request log while it answers 200 (core/middleware.py).
+200 {"status": "ok", "database": "ok", "migrations": "ok", "failed_messages": 0}, or 503 with what failed.
+`failed_messages` counts the emails and text messages that could not be sent (core/notifications.py) for monitoring;
+it never makes the site unhealthy, since taking it out of the load balancer would mend nothing.
+
+It touches no session and no user, is never cached, and is left out of the request log while it answers 200
+(core/middleware.py).
 
 The migrations check builds Django's migration graph from the migration files and compares it with the
 django_migrations table (a few milliseconds: see tests/core/test_healthz.py). Once it has found everything
@@ -17,6 +21,8 @@ from django.db.migrations.executor import MigrationExecutor
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+
+from core.models import OutgoingMessage
 
 MIGRATIONS_OK_FOR = 300  # seconds
 
@@ -67,7 +73,11 @@ def health() -> tuple[dict, bool]:
         return {"status": "unavailable", "database": "unavailable", "migrations": "unknown"}, False
     if not applied:
         return {"status": "unavailable", "database": "ok", "migrations": "unapplied"}, False
-    return {"status": "ok", "database": "ok", "migrations": "ok"}, True
+    try:
+        failed = OutgoingMessage.objects.failed().count()
+    except Error:
+        return {"status": "unavailable", "database": "unavailable", "migrations": "unknown"}, False
+    return {"status": "ok", "database": "ok", "migrations": "ok", "failed_messages": failed}, True
 
 
 @never_cache

@@ -1,11 +1,15 @@
 """The public search: every filter a person can use, held in the URL so a search can be bookmarked and shared."""
 
+from dataclasses import dataclass
+
 import django_filters
 from django import forms
 from django.conf import settings
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from core.forms import GovukFormMixin
+from directory.page_cache import PerCatalogueVersion
 from directory.search import Place, fair_order, find_place, matching_words, near
 from enterprises.models import (
     Capacity,
@@ -40,8 +44,39 @@ class SearchForm(GovukFormMixin, forms.Form):
         return ""
 
 
-def taxonomy_choices(model):
-    return [(item.slug, item.name) for item in model.objects.only("slug", "name")]
+@dataclass(frozen=True, slots=True)
+class Term:
+    """A type of support or a client group, as the search and the home page show it."""
+
+    id: int
+    slug: str
+    name: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Taxonomies:
+    categories: tuple[Term, ...]
+    client_groups: tuple[Term, ...]
+
+    @staticmethod
+    def choices(terms: tuple[Term, ...]) -> list[tuple[str, str]]:
+        return [(term.slug, term.name) for term in terms]
+
+    @staticmethod
+    def ids(terms: tuple[Term, ...], slugs) -> list[int]:
+        return [term.id for term in terms if term.slug in slugs]
+
+
+def _read_taxonomies() -> Taxonomies:
+    def terms(model):
+        return tuple(Term(*row) for row in model.objects.values_list("id", "slug", "name", "description"))
+
+    return Taxonomies(categories=terms(Category), client_groups=terms(ClientGroup))
+
+
+# Read once per process per catalogue version, not twice on every search: they change only when staff change them.
+taxonomies = PerCatalogueVersion(_read_taxonomies)
 
 
 class ServiceFilter(django_filters.FilterSet):
@@ -94,8 +129,9 @@ class ServiceFilter(django_filters.FilterSet):
             data["distance"] = str(settings.SEARCH_DEFAULT_DISTANCE_MILES)
         super().__init__(data, *args, **kwargs)
         self.day = day or timezone.localdate()
-        self.filters["category"].extra["choices"] = taxonomy_choices(Category)
-        self.filters["client_group"].extra["choices"] = taxonomy_choices(ClientGroup)
+        self.taxonomies = taxonomies(self.request)
+        self.filters["category"].extra["choices"] = Taxonomies.choices(self.taxonomies.categories)
+        self.filters["client_group"].extra["choices"] = Taxonomies.choices(self.taxonomies.client_groups)
 
     @property
     def place(self) -> Place | None:
@@ -105,15 +141,17 @@ class ServiceFilter(django_filters.FilterSet):
         return queryset  # postcode and distance act together, in filter_queryset
 
     def filter_words(self, queryset, name, value):
-        return matching_words(queryset, value) if value.strip() else queryset
+        return matching_words(queryset, value, near_a_place=self.place is not None) if value.strip() else queryset
 
     def filter_categories(self, queryset, name, value):
-        through = Service.categories.through.objects.filter(category__slug__in=value)
-        return queryset.filter(pk__in=through.values("service_id"))
+        ids = Taxonomies.ids(self.taxonomies.categories, value)
+        links = Service.categories.through.objects.filter(service=OuterRef("pk"), category__in=ids)
+        return queryset.filter(Exists(links))
 
     def filter_client_groups(self, queryset, name, value):
-        through = Service.client_groups.through.objects.filter(clientgroup__slug__in=value)
-        return queryset.filter(pk__in=through.values("service_id"))
+        ids = Taxonomies.ids(self.taxonomies.client_groups, value)
+        links = Service.client_groups.through.objects.filter(service=OuterRef("pk"), clientgroup__in=ids)
+        return queryset.filter(Exists(links))
 
     def filter_delivery(self, queryset, name, value):
         return queryset.filter(delivery__overlap=value)

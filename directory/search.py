@@ -7,28 +7,33 @@ are shuffled by a rotation that changes every day, so each provider takes its tu
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.core.paginator import Page
+from django.db import connections
 from django.db.models import (
     BooleanField,
     Case,
+    Count,
     F,
     FloatField,
     Func,
     IntegerField,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     TextField,
     Value,
     When,
+    Window,
 )
-from django.db.models.functions import MD5, Cast, Concat, Floor, Power, Round
+from django.db.models.functions import MD5, Cast, Concat, Floor, Round
 from django.db.models.lookups import LessThanOrEqual
+from django.urls import reverse
 
-from enterprises.models import COVERAGE_CIRCLE, Area, Postcode, Service
+from core.paging import counted_page, requested_page
+from enterprises.models import COVERAGE_CIRCLE, Area, Category, Enterprise, Postcode, Service, ServiceFacts
 from enterprises.postcodes import (
     METRES_PER_MILE,
     GridPoint,
@@ -59,20 +64,20 @@ def find_place(text: str) -> Place:
         raise PostcodeError(
             f"{postcode} is in Northern Ireland. This directory’s postcode data covers Great Britain only"
         )
-    nearest_area = Area.objects.filter(
-        easting__gte=OuterRef("easting") - AREA_REACH_METRES,
-        easting__lte=OuterRef("easting") + AREA_REACH_METRES,
-        northing__gte=OuterRef("northing") - AREA_REACH_METRES,
-        northing__lte=OuterRef("northing") + AREA_REACH_METRES,
-    ).annotate(
-        distance_squared=Power(F("easting") - OuterRef("easting"), 2) + Power(F("northing") - OuterRef("northing"), 2)
-    ).order_by("distance_squared", "pk")
-    found = (
-        Postcode.objects.filter(pk=postcode)
-        .annotate(area_id=Subquery(nearest_area.values("pk")[:1]))
-        .values_list("easting", "northing", "area_id")
-        .first()
-    )
+    # By hand rather than through the ORM: it is on every search, and building this query took longer than running it.
+    quote = connections[Postcode.objects.db].ops.quote_name
+    with connections[Postcode.objects.db].cursor() as cursor:
+        cursor.execute(
+            f"""SELECT p.easting, p.northing, (
+                    SELECT a.id FROM {quote(Area._meta.db_table)} a
+                     WHERE a.easting BETWEEN p.easting - %(reach)s AND p.easting + %(reach)s
+                       AND a.northing BETWEEN p.northing - %(reach)s AND p.northing + %(reach)s
+                     ORDER BY power(a.easting - p.easting, 2) + power(a.northing - p.northing, 2), a.id
+                     LIMIT 1)
+                  FROM {quote(Postcode._meta.db_table)} p WHERE p.postcode = %(postcode)s""",
+            {"reach": AREA_REACH_METRES, "postcode": postcode},
+        )
+        found = cursor.fetchone()
     if found is None:
         raise PostcodeError(f"We could not find the postcode {postcode}. Check it and try again")
     easting, northing, area_id = found
@@ -157,11 +162,23 @@ def near(services: QuerySet, place: Place, miles: float) -> QuerySet:
     )
 
 
-def matching_words(services: QuerySet, words: str) -> QuerySet:
+class _Matches(Func):
+    """`ts_match_vq(document, query)`: the function behind `document @@ query`, which no index serves."""
+
+    function = "ts_match_vq"
+    output_field = BooleanField()
+
+
+def matching_words(services: QuerySet, words: str, *, near_a_place: bool = False) -> QuerySet:
+    """Services whose text matches the words, each annotated with its `relevance_band`.
+
+    Alone, the full-text index finds them. Near a place, each service the place's indexes found is tested instead
+    (the same test, written so that no index serves it): a common word ("club", "help") is in tens of thousands of
+    services, and reading them all from the full-text index cost more than testing the few hundred near the place.
+    """
     query = SearchQuery(words, search_type="websearch", config="english")
-    return services.filter(search_vector=query).annotate(
-        relevance_band=Round(SearchRank(F("search_vector"), query) * 10)
-    )
+    matching = Q(_Matches(F("search_vector"), query)) if near_a_place else Q(search_vector=query)
+    return services.filter(matching).annotate(relevance_band=Round(SearchRank(F("search_vector"), query) * 10))
 
 
 def rotation_key(day: date):
@@ -177,3 +194,130 @@ def fair_order(services: QuerySet, *, day: date, by_words: bool, by_distance: bo
         ordering.append(F("distance_band").asc())
     services = services.annotate(rotation=rotation_key(day))
     return services.order_by(*ordering, "rotation", "pk")
+
+
+# The page of results --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ResultProvider:
+    """The enterprise a result is from: what a result shows of it."""
+
+    name: str
+    summary: str
+    slug: str
+
+    def get_absolute_url(self):
+        return reverse("enterprise", kwargs={"slug": self.slug})
+
+
+@dataclass(frozen=True, slots=True)
+class TypeOfSupport:
+    name: str
+
+
+class TypesOfSupport(tuple):
+    """A result's types of support, in their usual order; `.all()` as a Service's `categories.all()` answers."""
+
+    def all(self):
+        return self
+
+
+@dataclass(slots=True)
+class Result(ServiceFacts):
+    """One service on a page of results: the fields a result shows, read without a model instance, with the same
+    names (and, from ServiceFacts, the same labels) as a Service; where it is from the person (`venue_miles`,
+    None when its venue is out of reach or it has none) and whether its coverage reaches them (`reaches_place`)."""
+
+    pk: int
+    name: str
+    summary: str
+    venue_name: str
+    delivery: list[str]
+    cost_type: str
+    cost_amount: Decimal | None
+    capacity: str
+    capacity_confirmed_on: date | None
+    enterprise: ResultProvider
+    categories: TypesOfSupport
+    venue_miles: float | None = None
+    reaches_place: bool = False
+
+    @property
+    def id(self) -> int:
+        return self.pk
+
+
+# A result's own columns, as the page's statement reads them (the order of Result's fields after pk).
+_RESULT_COLUMNS = (
+    "name", "summary", "venue_name", "delivery", "cost_type", "cost_amount", "capacity", "capacity_confirmed_on",
+)
+
+
+def results_page(services: QuerySet, number, per_page: int) -> Page:
+    """Page `number` (the first for nonsense, the last past the end) of a search in its fair order, in one query.
+
+    `services` is the search as `near`, `matching_words` and `fair_order` make it. PostgreSQL finds the matches,
+    counts them and puts them in order on narrow rows (ids, distances and the order's keys), and only then reads
+    the page's rows whole, with the names of their types of support: never the text of every match.
+    """
+    number = requested_page(number, per_page)
+    ordering = _ordering_keys(services)
+    annotations = services.query.annotations
+    wanted = ["pk", "enterprise_id"] + [name for name in ("venue_miles", "reaches_place") if name in annotations]
+    wanted += [name for name, _ in ordering if name not in wanted]
+    narrow = services.annotate(total_matches=Window(Count("*"))).values_list(*wanted, "total_matches")
+    rows, total = _fetch(services.db, narrow, wanted, ordering, number, per_page)
+    if not rows and number > 1:  # past the end: the last page
+        total = services.count()
+        number = max((total - 1) // per_page + 1, 1)
+        if total:
+            rows, _ = _fetch(services.db, narrow, wanted, ordering, number, per_page)
+    return counted_page(rows, number, per_page, total)
+
+
+def _ordering_keys(services: QuerySet) -> list[tuple[str, bool]]:
+    """(name, descending) of each key of the queryset's order, as `fair_order` set it."""
+    keys = []
+    for item in services.query.order_by:
+        if isinstance(item, str):
+            keys.append((item.removeprefix("-"), item.startswith("-")))
+        else:
+            keys.append((item.expression.name, item.descending))
+    return keys
+
+
+def _fetch(alias: str, narrow: QuerySet, columns: list[str], ordering, number: int, per_page: int):
+    """The page's Results and the number of matches, in one statement around the narrow query."""
+    offset = (number - 1) * per_page
+    inner, params = narrow[offset : offset + per_page].query.get_compiler(alias).as_sql()
+    connection = connections[alias]
+    quote = connection.ops.quote_name
+    service, enterprise = quote(Service._meta.db_table), quote(Enterprise._meta.db_table)
+    links, category = quote(Service.categories.through._meta.db_table), quote(Category._meta.db_table)
+    order = ", ".join(f"m.{quote(name)} {'DESC' if descending else 'ASC'}" for name, descending in ordering)
+    distance = [f"m.{quote(name)}" if name in columns else "NULL" for name in ("venue_miles", "reaches_place")]
+    sql = f"""SELECT m."pk", {", ".join(f"s.{quote(column)}" for column in _RESULT_COLUMNS)},
+               e."name", e."summary", e."slug",
+               ARRAY(SELECT c."name" FROM {links} l JOIN {category} c ON c."id" = l."category_id"
+                      WHERE l."service_id" = s."id" ORDER BY c."position", c."name"),
+               {distance[0]}, {distance[1]}, m."total_matches"
+          FROM ({inner}) m
+          JOIN {service} s ON s."id" = m."pk"
+          JOIN {enterprise} e ON e."id" = m."enterprise_id"
+         ORDER BY {order}"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchall()
+    rows = [
+        Result(
+            pk,
+            *fields,
+            ResultProvider(provider_name, provider_summary, slug),
+            TypesOfSupport(TypeOfSupport(name) for name in types),
+            venue_miles,
+            bool(reaches_place),
+        )
+        for pk, *fields, provider_name, provider_summary, slug, types, venue_miles, reaches_place, _ in found
+    ]
+    return rows, (found[0][-1] if found else 0)

@@ -9,7 +9,9 @@ from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 
+from core.notifications import failed_messages
 from enterprises.models import Council, Enterprise, Organisation
 
 
@@ -49,6 +51,16 @@ def council_enterprises(user):
     if council is None:
         return Enterprise.objects.none()
     return council.enterprises.all()
+
+
+def council_failed_messages(user):
+    """The messages that could not be sent that this person may see: their council's, as council staff, and, for a
+    superuser, those that belong to no council (a password reset, say). Never their words."""
+    council = staff_council(user)
+    seen = Q(council_id=council.pk) if council is not None else Q(pk__in=[])
+    if user.is_superuser:
+        seen |= Q(council_id__isnull=True)
+    return failed_messages().filter(seen)
 
 
 def staff_required(view):

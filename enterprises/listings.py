@@ -4,20 +4,20 @@ draft → submitted → (changes requested → submitted)* → published → sus
 a submitted listing may also be rejected. A live listing's edits are a Revision, approved or rejected by staff.
 
 Each function checks who may act and from which state, locks the row so that two people acting at once cannot
-both succeed, records a ListingEvent, tells the provider by email, and raises TransitionError (with a message for
-the person) when the transition is not allowed.
+both succeed, records a ListingEvent, queues an email to the provider in the same transaction, and raises
+TransitionError (with a message for the person) when the transition is not allowed.
 """
 
 import secrets
 from datetime import date
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from core.notifications import queue_email
 from enterprises.access import staff_council
 from enterprises.models import Enterprise, EnterpriseCheck, ListingEvent, Revision, next_review_due
 
@@ -73,14 +73,14 @@ def _move(listing: Enterprise, to: str, *, action: str, by, message: str = "", r
     return listing
 
 
-def tell_providers(listing: Enterprise, subject: str, body: str) -> None:
-    """Email the enterprise's people once the transaction has committed."""
-    recipients = list(listing.members.exclude(email="").values_list("email", flat=True))
-    if not recipients:
-        return
-    link = reverse("provider:task_list", kwargs={"slug": listing.slug})
-    text = f"{body}\n\nSee your listing: {settings.SITE_URL}{link}\n\n{settings.SITE_NAME}"
-    transaction.on_commit(lambda: send_mail(subject, text, None, recipients))
+def tell_providers(listing: Enterprise, subject: str, body: str, *, kind: str = "listing") -> None:
+    """Email each of the enterprise's people, queued in the current transaction (core/notifications.py). `kind`
+    (`listing_<what>`) names it and its GOV.UK Notify template; the listing's council sees it if it cannot be sent."""
+    link = f"{settings.SITE_URL}{reverse('provider:task_list', kwargs={'slug': listing.slug})}"
+    text = f"{body}\n\nSee your listing: {link}\n\n{settings.SITE_NAME}"
+    fields = {"listing": listing.name, "message": body, "link": link}
+    for email in sorted(set(listing.members.exclude(email="").values_list("email", flat=True))):
+        queue_email(email, subject, text, kind=kind, council_id=listing.council_id, fields=fields)
 
 
 def _require_message(message: str, what: str) -> str:
@@ -106,7 +106,8 @@ def request_changes(*, enterprise: Enterprise, by, message: str) -> Enterprise:
     _require_staff_of(by, listing)
     _require_status(listing, {Status.SUBMITTED})
     _move(listing, Status.CHANGES_REQUESTED, action="changes_requested", by=by, message=message)
-    tell_providers(listing, f"Changes needed to your listing: {listing.name}", message)
+    tell_providers(listing, f"Changes needed to your listing: {listing.name}", message,
+                   kind="listing_changes_requested")
     return listing
 
 
@@ -123,7 +124,8 @@ def approve_listing(
     listing.review_due_on = review_due_on or next_review_due()
     _move(listing, Status.PUBLISHED, action="approved", by=by, message=message)
     tell_providers(
-        listing, f"Your listing is published: {listing.name}", message or "People can now find you in the directory."
+        listing, f"Your listing is published: {listing.name}", message or "People can now find you in the directory.",
+        kind="listing_published",
     )
     return listing
 
@@ -135,7 +137,7 @@ def reject_listing(*, enterprise: Enterprise, by, reason: str) -> Enterprise:
     _require_staff_of(by, listing)
     _require_status(listing, {Status.SUBMITTED})
     _move(listing, Status.REJECTED, action="rejected", by=by, message=reason)
-    tell_providers(listing, f"Your listing was not approved: {listing.name}", reason)
+    tell_providers(listing, f"Your listing was not approved: {listing.name}", reason, kind="listing_rejected")
     return listing
 
 
@@ -146,7 +148,7 @@ def suspend_listing(*, enterprise: Enterprise, by, reason: str) -> Enterprise:
     _require_staff_of(by, listing)
     _require_status(listing, {Status.PUBLISHED})
     _move(listing, Status.SUSPENDED, action="suspended", by=by, message=reason)
-    tell_providers(listing, f"Your listing is suspended: {listing.name}", reason)
+    tell_providers(listing, f"Your listing is suspended: {listing.name}", reason, kind="listing_suspended")
     return listing
 
 
@@ -156,7 +158,8 @@ def reinstate_listing(*, enterprise: Enterprise, by, message: str = "") -> Enter
     _require_staff_of(by, listing)
     _require_status(listing, {Status.SUSPENDED})
     _move(listing, Status.PUBLISHED, action="reinstated", by=by, message=message)
-    tell_providers(listing, f"Your listing is published again: {listing.name}", message or "People can find you again.")
+    tell_providers(listing, f"Your listing is published again: {listing.name}", message or "People can find you again.",
+                   kind="listing_reinstated")
     return listing
 
 
@@ -168,7 +171,7 @@ def archive_listing(*, enterprise: Enterprise, by, reason: str) -> Enterprise:
     _require_status(listing, {Status.DRAFT, Status.CHANGES_REQUESTED, Status.PUBLISHED, Status.SUSPENDED,
                               Status.REJECTED})
     _move(listing, Status.ARCHIVED, action="archived", by=by, message=reason)
-    tell_providers(listing, f"Your listing is archived: {listing.name}", reason)
+    tell_providers(listing, f"Your listing is archived: {listing.name}", reason, kind="listing_archived")
     return listing
 
 
@@ -230,7 +233,8 @@ def approve_revision(*, revision: Revision, by, message: str = "") -> Revision:
     locked.save()
     ListingEvent.objects.create(enterprise=listing, revision=locked, action="revision_approved",
                                 from_status=listing.status, to_status=listing.status, actor=by, message=message)
-    tell_providers(listing, f"Your changes are live: {listing.name}", message or "The council approved your changes.")
+    tell_providers(listing, f"Your changes are live: {listing.name}", message or "The council approved your changes.",
+                   kind="listing_changes_approved")
     return locked
 
 
@@ -246,5 +250,5 @@ def reject_revision(*, revision: Revision, by, reason: str) -> Revision:
     locked.save()
     ListingEvent.objects.create(enterprise=listing, revision=locked, action="revision_rejected",
                                 from_status=listing.status, to_status=listing.status, actor=by, message=reason)
-    tell_providers(listing, f"Your changes were not approved: {listing.name}", reason)
+    tell_providers(listing, f"Your changes were not approved: {listing.name}", reason, kind="listing_changes_rejected")
     return locked

@@ -1,9 +1,16 @@
+from contextlib import contextmanager
+
 import pytest
 from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS
+from django.db.models import Max
 from django.template.backends import jinja2
 from django.test.signals import template_rendered
 
-pytest_plugins = ["tests.personas", "tests.places"]  # the shared cast (`people`, `referral`) and places
+from core.models import OutgoingMessage
+from tests.queue_worker import deliver_queued
+
+pytest_plugins = ["tests.personas", "tests.places", "tests.fake_notify"]  # the shared cast, places, a fake Notify
 
 
 def _render_and_tell_the_test_client(self, context=None, request=None):
@@ -34,3 +41,26 @@ def _empty_shared_cache(request):
     if "transactional_db" in request.fixturenames or "live_server" in request.fixturenames:
         request.getfixturevalue("transactional_db")
         cache.clear()
+
+
+@pytest.fixture
+def deliver_queued_messages():
+    """What the worker does a moment after a commit, done here: `deliver_queued_messages()` sends each queued message
+    (tests/queue_worker.py, `deliver_queued`) to `mail.outbox`, and returns how many it sent."""
+    return deliver_queued
+
+
+@pytest.fixture
+def django_capture_on_commit_callbacks(django_capture_on_commit_callbacks, deliver_queued_messages):
+    """pytest-django's, which runs what a commit would run; and then, as the worker would, sends what was queued
+    within it (what a test's set-up queued is left waiting)."""
+
+    @contextmanager
+    def capture(*, using=DEFAULT_DB_ALIAS, execute=False):
+        before = OutgoingMessage.objects.aggregate(last=Max("pk"))["last"] or 0
+        with django_capture_on_commit_callbacks(using=using, execute=execute) as callbacks:
+            yield callbacks
+        if execute:
+            deliver_queued_messages(after=before)
+
+    return capture

@@ -10,6 +10,7 @@ urlpatterns = [
     path("listings/", council.all_listings, name="listings"),
     path("review-overdue/", council.review_overdue_list, name="review_overdue"),
     path("insurance-expiring/", council.insurance_expiring_list, name="insurance_expiring"),
+    path("messages-not-sent/", council.failed_messages_list, name="failed_messages"),
     path("listings/<slug:slug>/", council.review, name="review"),
     path("listings/<slug:slug>/approve/", council.approve, name="approve"),
     path("listings/<slug:slug>/request-changes/", council.request_changes, name="request_changes"),

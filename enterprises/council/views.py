@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from core.dates import long_date
 from core.status_filter import filter_by_status
 from enterprises import listings
-from enterprises.access import council_enterprises, staff_required
+from enterprises.access import council_enterprises, council_failed_messages, staff_required
 from enterprises.council.forms import (
     ApproveForm,
     ApproveRevisionForm,
@@ -35,7 +35,13 @@ from enterprises.council.forms import (
 )
 from enterprises.listings import TransitionError
 from enterprises.models import Enterprise, EnterpriseCheck, ListingEvent, Revision, Service
-from enterprises.reminders import INSURANCE_REMINDER, REVIEW_REMINDER, insurance_expiring, review_overdue
+from enterprises.reminders import (
+    INSURANCE_REMINDER,
+    REVIEW_CONFIRMED,
+    REVIEW_REMINDER,
+    insurance_expiring,
+    review_overdue,
+)
 from enterprises.revisions import changes, revision_age_days
 
 Status = Enterprise.Status
@@ -55,8 +61,10 @@ EVENT_LABELS = {
     "revision_rejected": "Changes rejected",
     REVIEW_REMINDER: "Review reminder emailed to the provider",
     INSURANCE_REMINDER: "Insurance reminder emailed to the provider",
+    REVIEW_CONFIRMED: "The provider said the listing is still correct",
 }
-REMINDER_ACTIONS = {REVIEW_REMINDER: "For the review due on", INSURANCE_REMINDER: "For insurance expiring on"}
+REMINDER_ACTIONS = {REVIEW_REMINDER: "For the review due on", INSURANCE_REMINDER: "For insurance expiring on",
+                    REVIEW_CONFIRMED: "For the review due on"}
 
 
 def days_since(moment: datetime) -> int:
@@ -105,6 +113,7 @@ def queue(request):
             "items": items,
             "overdue_count": review_overdue(request.council).count(),
             "insurance_count": insurance_expiring(request.council).count(),
+            "failed_messages_count": council_failed_messages(request.user).count(),
         },
     )
 
@@ -389,6 +398,12 @@ def _reminded(listing: Enterprise, due: date | None) -> bool:
     return due is not None and any(event.message == due.isoformat() for event in listing.reminders)
 
 
+def _confirmed_on(listing: Enterprise, due: date) -> date | None:
+    """When the provider said the listing is still correct, for this review (the reminder's link)."""
+    return next((timezone.localdate(event.at) for event in listing.confirmations if event.message == due.isoformat()),
+                None)
+
+
 @require_GET
 @staff_required
 def review_overdue_list(request):
@@ -398,11 +413,32 @@ def review_overdue_list(request):
             "listing": listing,
             "days_overdue": (today - listing.review_due_on).days,
             "reminded": _reminded(listing, listing.review_due_on),
+            "confirmed_on": _confirmed_on(listing, listing.review_due_on),
         }
-        for listing in _with_reminders(review_overdue(request.council), REVIEW_REMINDER)
+        for listing in _with_reminders(review_overdue(request.council), REVIEW_REMINDER).prefetch_related(
+            Prefetch("events", queryset=ListingEvent.objects.filter(action=REVIEW_CONFIRMED), to_attr="confirmations")
+        )
     ]
     return render(request, "council/review_overdue.html",
                   {"rows": rows, "hidden_after": settings.REVIEW_OVERDUE_HIDDEN_AFTER_DAYS})
+
+
+FAILED_MESSAGES_SHOWN = 100
+
+
+@require_GET
+@staff_required
+def failed_messages_list(request):
+    """Emails and text messages about the council's listings, referrals and invitations that could not be sent
+    after trying for MESSAGE_RETRY_HOURS: to whom, what about, when and why; never what they said."""
+    failed = council_failed_messages(request.user)
+    return render(request, "council/failed_messages.html", {
+        "messages_not_sent": failed[:FAILED_MESSAGES_SHOWN],
+        "total": failed.count(),
+        "shown": FAILED_MESSAGES_SHOWN,
+        "retry_hours": settings.MESSAGE_RETRY_HOURS,
+        "kept_days": settings.MESSAGES_KEPT_DAYS,
+    })
 
 
 @require_GET

@@ -300,11 +300,12 @@ def reset_path(mail) -> str:
 
 @pytest.mark.django_db
 class TestPasswordReset:
-    def test_the_email_holds_a_link_that_sets_a_new_password(self, client, jean, mailoutbox):
+    def test_the_email_holds_a_link_that_sets_a_new_password(self, client, jean, mailoutbox, deliver_queued_messages):
         response = client.post("/password-reset/", {"email": "JEAN@example.org"})
 
         assert response.status_code == 302 and response.url == "/password-reset/sent/"
         assert "Check your email" in html(client.get(response.url))
+        assert deliver_queued_messages() == 1
         assert len(mailoutbox) == 1 and mailoutbox[0].to == ["jean@example.org"]
         assert "Reset your password" in mailoutbox[0].subject
         path = reset_path(mailoutbox[0])
@@ -323,8 +324,9 @@ class TestPasswordReset:
         jean.refresh_from_db()
         assert jean.password.startswith("argon2")
 
-    def test_the_link_works_only_once(self, client, jean, mailoutbox):
+    def test_the_link_works_only_once(self, client, jean, mailoutbox, deliver_queued_messages):
         client.post("/password-reset/", {"email": jean.email})
+        deliver_queued_messages()
         path = reset_path(mailoutbox[0])
         page = client.get(path, follow=True)
         client.post(page.redirect_chain[-1][0], {"new_password1": "a brand new passphrase",
@@ -332,8 +334,9 @@ class TestPasswordReset:
 
         assert "This link to reset your password does not work" in html(Client().get(path, follow=True))
 
-    def test_a_new_password_is_checked(self, client, jean, mailoutbox):
+    def test_a_new_password_is_checked(self, client, jean, mailoutbox, deliver_queued_messages):
         client.post("/password-reset/", {"email": jean.email})
+        deliver_queued_messages()
         page = client.get(reset_path(mailoutbox[0]), follow=True)
         url = page.redirect_chain[-1][0]
 
@@ -343,21 +346,22 @@ class TestPasswordReset:
         assert "This password is too short. It must contain at least 10 characters." in short
         assert "The passwords do not match" in different
 
-    def test_an_unknown_address_is_not_revealed_and_gets_no_email(self, client, mailoutbox):
+    def test_an_unknown_address_is_not_revealed_and_gets_no_email(self, client, mailoutbox, deliver_queued_messages):
         response = client.post("/password-reset/", {"email": "nobody@example.org"})
 
         assert response.status_code == 302 and response.url == "/password-reset/sent/"
-        assert mailoutbox == []
+        assert deliver_queued_messages() == 0 and mailoutbox == []
 
     def test_it_asks_for_an_email_address_in_the_right_format(self, client):
         assert "Enter an email address in the correct format, like name@example.com" in html(
             client.post("/password-reset/", {"email": "jean at example"})
         )
 
-    def test_a_reset_lifts_the_lockout(self, client, jean, mailoutbox):
+    def test_a_reset_lifts_the_lockout(self, client, jean, mailoutbox, deliver_queued_messages):
         for _ in range(5):
             sign_in(client, jean.email, "a wrong password")
         client.post("/password-reset/", {"email": jean.email})
+        deliver_queued_messages()
         page = client.get(reset_path(mailoutbox[0]), follow=True)
         client.post(page.redirect_chain[-1][0], {"new_password1": "a brand new passphrase",
                                                  "new_password2": "a brand new passphrase"})

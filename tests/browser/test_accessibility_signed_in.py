@@ -24,6 +24,7 @@ from django.utils.http import urlsafe_base64_encode
 from playwright.sync_api import Page, expect
 
 from accounts.services import confirmation_path, start_provider_sign_up
+from core.models import OutgoingMessage
 from enterprises import listings
 from enterprises.models import (
     CostType,
@@ -143,6 +144,11 @@ def build_listings(make_person) -> Listings:
     Invitation.objects.create(
         email="new.officer@worcestershire.example", role=Invitation.Role.STAFF, council=council, token=INVITATION_TOKEN,
         invited_by=staff, expires_at=timezone.now() + timedelta(days=14),
+    )
+    OutgoingMessage.objects.create(  # an email the mail server never took, to an address too long for a phone
+        kind="listing_changes_requested", to="the.secretary.of.the.sitters@upton-upon-severn-community-sitters.example",
+        council_id=council.pk, status=OutgoingMessage.Status.FAILED, attempts=31, failed_at=timezone.now(),
+        last_error="SMTPServerDisconnected: Connection unexpectedly closed: timed out",
     )
     return Listings(staff, provider, draft, str(draft_service.pk), returned, submitted, published, revision, editing)
 
@@ -443,6 +449,8 @@ PAGES = [
                  opened(lambda w: "/council/review-overdue/", showing="Evesham Befrienders")),
     AccountPage("insurance expiring", "staff",
                  opened(lambda w: "/council/insurance-expiring/", showing="Evesham Befrienders")),
+    AccountPage("messages that could not be sent", "staff",
+                 opened(lambda w: "/council/messages-not-sent/", showing="Listing changes requested (email)")),
 ]
 
 

@@ -23,6 +23,7 @@ from playwright.sync_api import Page, expect
 from core.dates import long_date
 from enterprises.models import StaffMembership
 from tests.factories import make_category, make_client_group, make_council, make_postcode
+from tests.queue_worker import deliver_queued
 
 pytestmark = pytest.mark.browser
 
@@ -131,6 +132,7 @@ def when_they_create_their_account_and_a_draft_listing(page: Page) -> None:
 
 
 def when_they_confirm_their_email_address(page: Page) -> None:
+    deliver_queued()  # what the worker does at once
     links = re.findall(r"https?://[^\s/]+(/list-your-enterprise/confirm/[^\s/]+/)", mail.outbox[-1].body)
     assert mail.outbox[-1].to == [PROVIDER_EMAIL] and len(links) == 1
     page.goto(links[0])

@@ -11,6 +11,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from core import health
+from core.models import OutgoingMessage
+from core.notifications import queue_email
 from tests.core.test_resilience import database_unreachable
 
 
@@ -25,12 +27,21 @@ def latest_applied_migration():
     return MigrationRecorder.Migration.objects.filter(app="directory").order_by("-applied", "-id").first()
 
 
+def test_it_counts_the_messages_that_could_not_be_sent_without_becoming_unhealthy(client, db):
+    message = queue_email("jean@lunchclub.example", "Subject", "Body", kind="test")
+    OutgoingMessage.objects.filter(pk=message.pk).update(status=OutgoingMessage.Status.FAILED)
+
+    response = client.get("/healthz")
+
+    assert response.status_code == 200 and json.loads(response.content)["failed_messages"] == 1
+
+
 def test_healthy_is_200_json_never_cached(client, db):
     response = client.get("/healthz")
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
-    assert json.loads(response.content) == {"status": "ok", "database": "ok", "migrations": "ok"}
+    assert json.loads(response.content) == {"status": "ok", "database": "ok", "migrations": "ok", "failed_messages": 0}
     assert "no-store" in response["Cache-Control"]
 
 
@@ -67,7 +78,9 @@ def test_a_good_migrations_check_is_remembered_for_a_while_and_a_bad_one_never(c
     client.get("/healthz")
     with CaptureQueriesContext(connection) as queries:
         client.get("/healthz")
-    assert [q["sql"] for q in queries.captured_queries] == ["SELECT 1"]  # the database is still asked every time
+    asked = [q["sql"] for q in queries.captured_queries]
+    assert asked[0] == "SELECT 1"  # the database is still asked every time
+    assert len(asked) == 2 and "core_outgoingmessage" in asked[1]  # and the messages that could not be sent counted
 
     health.forget_migrations_check()
     latest_applied_migration().delete()

@@ -1,4 +1,4 @@
-"""Migration 0009: a service's accessibility answers become yes, no or not known. A ticked box (True) stays a yes;
+"""Migration 0011: a service's accessibility answers become yes, no or not known. A ticked box (True) stays a yes;
 an unticked one (False), which meant "no" and "nobody said" alike, becomes not known, in the services and in the
 copies of them that revisions hold. Going back, not known becomes False again."""
 
@@ -9,8 +9,8 @@ from django.db.migrations.executor import MigrationExecutor
 from enterprises.models import Revision, Service
 from tests.factories import make_enterprise
 
-BEFORE = [("enterprises", "0008_pending_sign_up")]
-AFTER = [("enterprises", "0009_accessibility_answers_and_withdrawn_changes")]
+BEFORE = [("enterprises", "0010_council_safeguarding_contacts")]
+AFTER = [("enterprises", "0011_accessibility_answers_and_withdrawn_changes")]
 
 
 def migrated_to(targets) -> MigrationExecutor:
