@@ -91,7 +91,7 @@ TEMPLATES = [
         "OPTIONS": {
             "environment": "core.jinja2.environment",
             "context_processors": CONTEXT_PROCESSORS,
-            "template_modules": ["directory.templating"],
+            "template_modules": ["directory.templating", "enterprises.templating"],
             "loud_undefined": DEBUG,  # a variable no view gave fails the tests instead of printing nothing
         },
     },
@@ -351,6 +351,9 @@ REVIEW_OVERDUE_HIDDEN_AFTER_DAYS = env_int("REVIEW_OVERDUE_HIDDEN_AFTER_DAYS", 9
 INSURANCE_WARNING_DAYS = env_int("INSURANCE_WARNING_DAYS", 30)
 # The "my listing is still correct" link in a review reminder works this long (and once).
 REVIEW_CONFIRMATION_LINK_DAYS = env_int("REVIEW_CONFIRMATION_LINK_DAYS", 30)
+# The checks a type of support needs before staff approve it without giving a reason, over the table in
+# enterprises/checks.py: "peer-support=safeguarding; home-care=insurance,dbs,safeguarding,cqc; *=insurance".
+CHECKS_NEEDED = env_str("CHECKS_NEEDED", "")
 SIGN_IN_LOCKOUT_FAILURES = 5
 SIGN_IN_LOCKOUT_MINUTES = 15
 SIGN_IN_ATTEMPTS_KEPT_DAYS = env_int("SIGN_IN_ATTEMPTS_KEPT_DAYS", 30)

@@ -141,6 +141,9 @@ def build_listings(make_person) -> Listings:
     editing, _ = published_listing("Droitwich Gardeners")
     save_enterprise_details(editing, by=provider, values={"summary": "Garden help for older people in Droitwich."})
 
+    undated = make_enterprise("Bredon Befrienders", council=council)  # published: no review date, no insurance date
+    make_service("Bredon visits", enterprise=undated, categories=[day_clubs])
+
     Invitation.objects.create(
         email="new.officer@worcestershire.example", role=Invitation.Role.STAFF, council=council, token=INVITATION_TOKEN,
         invited_by=staff, expires_at=timezone.now() + timedelta(days=14),
@@ -356,6 +359,12 @@ def reviewed_with_a_date_in_the_past(page: Page, world: Listings) -> None:
     then_it_shows_an_error(page)
 
 
+def approved_without_its_checks_or_a_reason(page: Page, world: Listings) -> None:
+    go(page, on_review("submitted")(world))
+    press(page, "Approve and publish")
+    then_it_shows_an_error(page)
+
+
 def changes_rejected_without_a_reason(page: Page, world: Listings) -> None:
     go(page, f"/council/revisions/{world.revision.pk}/")
     press(page, "Reject the changes")
@@ -440,6 +449,9 @@ PAGES = [
     AccountPage("listings with one status", "staff", opened(lambda w: "/council/listings/?status=published")),
     AccountPage("review of a submitted listing", "staff", opened(on_review("submitted"), showing="Ask for changes"),
                  asked_for_changes_without_saying_what),
+    AccountPage("review of a submitted listing, approving it", "staff",
+                 opened(on_review("submitted"), showing="Approve and publish"),
+                 approved_without_its_checks_or_a_reason),
     AccountPage("review of a published listing", "staff", opened(on_review("published"), showing="Mark as reviewed"),
                  reviewed_with_a_date_in_the_past),
     AccountPage("changes to a published listing", "staff",
@@ -449,6 +461,9 @@ PAGES = [
                  opened(lambda w: "/council/review-overdue/", showing="Evesham Befrienders")),
     AccountPage("insurance expiring", "staff",
                  opened(lambda w: "/council/insurance-expiring/", showing="Evesham Befrienders")),
+    AccountPage("no review date", "staff", opened(lambda w: "/council/no-review-date/", showing="Bredon Befrienders")),
+    AccountPage("no insurance date", "staff",
+                 opened(lambda w: "/council/no-insurance-date/", showing="Bredon Befrienders")),
     AccountPage("messages that could not be sent", "staff",
                  opened(lambda w: "/council/messages-not-sent/", showing="Listing changes requested (email)")),
 ]
