@@ -74,7 +74,7 @@ ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 
 # Templates (docs/architecture.md, "Templates"): Jinja2 with GOV.UK Frontend's macros, from templates/. The Django
-# engine is there for the admin and for the templates not yet moved to Jinja, which wait in templates_django/.
+# engine is there only for the admin's own templates.
 CONTEXT_PROCESSORS = [
     "django.template.context_processors.request",
     "django.contrib.auth.context_processors.auth",
@@ -97,7 +97,7 @@ TEMPLATES = [
     },
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates_django"],
+        "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {"context_processors": CONTEXT_PROCESSORS},
     },
