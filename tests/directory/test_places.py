@@ -5,7 +5,7 @@ from django.core.management import call_command
 
 from enterprises.gazetteer import wgs84_to_grid
 from enterprises.models import PlaceName
-from tests.factories import make_postcode, make_service
+from tests.factories import make_place, make_postcode, make_service
 
 
 def search(client, **params):
@@ -17,13 +17,6 @@ def search(client, **params):
 def found_names(response):
     page = response.context["page"]
     return [service.name for service in page.object_list] if page else []
-
-
-def make_place(name, easting, northing, label=None, population=1000, geonames_id=None):
-    return PlaceName.objects.create(
-        name=name, label=label or name, easting=easting, northing=northing, population=population,
-        geonames_id=geonames_id or abs(hash(label or name)) % 10**9,
-    )
 
 
 @pytest.fixture
@@ -65,8 +58,8 @@ class TestPlaceNames:
         assert "We could not find any postcodes starting ZZ99" in response.content.decode()
 
     def test_an_ambiguous_name_offers_a_choice_that_each_runs_the_search(self, client, db):
-        make_place("Newport", 330930, 188126, "Newport, near Cardiff, Wales", population=161506)
-        make_place("Newport", 450149, 89330, "Newport, near Gosport, England", population=24884)
+        make_place("Newport", 330930, 188126, label="Newport, near Cardiff, Wales", population=161506)
+        make_place("Newport", 450149, 89330, label="Newport, near Gosport, England", population=24884)
         make_service("Isle of Wight club", venue=make_postcode("PO30 1AA", 450000, 89000))
 
         response = search(client, postcode="Newport")
