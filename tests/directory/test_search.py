@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 
 from directory.filters import ServiceFilter
 from enterprises.models import Capacity, CostType, Delivery, Enterprise, Service, WayToPay
-from tests.factories import days_ago, make_area, make_enterprise, make_service
+from tests.factories import days_ago, make_area, make_enterprise, make_place, make_service
 
 
 def search(client, **params):
@@ -435,6 +435,31 @@ class TestQueryCount:
         day_clubs.save()
         nothing_found = client.get("/search/?postcode=WR1+2EY&q=zither").content.decode()
         assert "No services found" in nothing_found and "Day clubs and days out" in nothing_found  # the filter's
+
+    def test_a_search_from_a_town_or_a_district_runs_as_many_queries_as_from_a_postcode(
+        self, client, home_postcode, postcode_miles_east, day_clubs
+    ):
+        make_place("Worcester", 385000, 255000)
+        self.make_services(3, postcode_miles_east(1, "WR2 1AA"), [day_clubs])
+        self.count_queries(client, "/search/?postcode=WR1+2EY")  # the types of support, read once
+
+        from_postcode = self.count_queries(client, "/search/?postcode=WR1+2EY&q=lunch")
+        from_town = self.count_queries(client, "/search/?postcode=Worcester&q=lunch")
+        from_district = self.count_queries(client, "/search/?postcode=WR1&q=lunch")
+
+        assert len(from_town) == len(from_district) == len(from_postcode) == 3  # place, results, search record
+
+    def test_nothing_near_adds_one_query_for_the_nearest_and_one_per_filter_in_use(
+        self, client, home_postcode, postcode_miles_east, day_clubs
+    ):
+        self.make_services(3, postcode_miles_east(12, "WR2 1AA"), [day_clubs])
+        self.count_queries(client, "/search/?postcode=WR1+2EY")
+
+        queries = self.count_queries(
+            client, "/search/?postcode=WR1+2EY&q=lunch&category=day-clubs", expect="No services found"
+        )
+
+        assert len(queries) == 3 + 1 + 2
 
     def test_a_service_page_runs_a_fixed_number_of_queries(self, client, day_clubs, carers):
         service = make_service(categories=[day_clubs], client_groups=[carers])
