@@ -3,9 +3,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    # Also merges main's two leaves, 0009 and 0010 (both follow 0008).
     dependencies = [
-        ("enterprises", "0009_service_listing_state"),
         ("enterprises", "0010_council_safeguarding_contacts"),
     ]
 
