@@ -230,6 +230,7 @@ RATE_LIMITS = {
     "invitation": (env_int("RATE_LIMIT_INVITATION", 10), 60),
     "shortlist_share": (env_int("RATE_LIMIT_SHORTLIST_SHARE", 30), 60),
     "shortlist_email": (env_int("RATE_LIMIT_SHORTLIST_EMAIL", 5), 60),
+    "problem_report": (env_int("RATE_LIMIT_PROBLEM_REPORT", 10), 60),
 }
 # Two-factor sign-in (TOTP) for council staff and superusers. Required in production unless turned off: staff
 # approve what the public sees and manage who may refer; in development the demo accounts sign in with a password.
@@ -341,6 +342,11 @@ SEARCH_NEAREST_MILES = 30  # when nothing is within the distance chosen, the nea
 SEARCH_NEAREST_COUNT = 5
 RESULTS_PER_PAGE = env_int("RESULTS_PER_PAGE", 20)
 CAPACITY_STALE_AFTER_DAYS = env_int("CAPACITY_STALE_AFTER_DAYS", 60)
+# The service page's small map: map tiles from this address ("https://tile.example.org/{z}/{x}/{y}.png", Leaflet's
+# placeholders), credited with this attribution (HTML, as the tile provider asks for it). Unset: no map, and the
+# Content-Security-Policy allows no outside images (core/security.py).
+MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
+MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "")
 SHORTLIST_MAX_SERVICES = 50
 REVIEW_INTERVAL_DAYS = env_int("REVIEW_INTERVAL_DAYS", 365)
 REVIEW_OVERDUE_HIDDEN_AFTER_DAYS = env_int("REVIEW_OVERDUE_HIDDEN_AFTER_DAYS", 90)

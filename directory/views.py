@@ -18,6 +18,7 @@ from directory.forms import EmailShortlistForm, SharedCodeForm
 from directory.page_cache import Content, page_response, public_page
 from directory.search import results_page
 from directory.search_log import record_search, search_record_fields, visitor_code
+from directory.service_page import accessibility_rows, directions_url, last_updated, service_map, with_page_facts
 from directory.shortlist import (
     add_all_to_shortlist,
     add_to_shortlist,
@@ -134,12 +135,22 @@ def service_detail(request, pk):
 
 def _service_content(request, pk) -> Content:
     service = get_object_or_404(
-        public_services().prefetch_related("categories", "client_groups", "coverage_areas", "enterprise__checks"),
+        with_page_facts(public_services()).prefetch_related(
+            "categories", "client_groups", "coverage_areas", "enterprise__checks"
+        ),
         pk=pk,
     )
     # What is published is decided by the enterprise, so every other service of this one is published too.
     others = Service.objects.filter(enterprise_id=service.enterprise_id).exclude(pk=service.pk).only("name")
-    context = {"service": service, "other_services": others}
+    context = {
+        "service": service,
+        "other_services": others,
+        "accessibility": accessibility_rows(service),
+        "directions": directions_url(service.venue_postcode) if service.venue_postcode else None,
+        "updated_at": last_updated(service),
+        "service_map": service_map(service),
+        "map_tiles": {"url": settings.MAP_TILE_URL, "attribution": settings.MAP_TILE_ATTRIBUTION},
+    }
     return Content(title=service.name, html=render_to_string("directory/_service_content.html", context, request))
 
 

@@ -1,5 +1,6 @@
-"""Rate limits on the public forms that sign people in, send email, create accounts or share a shortlist, by client
-network. Here, beside its table, so that every app above (accounts, directory) uses the same rule.
+"""Rate limits per client network on the public forms that sign people in, send email, create accounts, share a
+shortlist or report a problem with a listing. Here, beside its table (RateLimitHit), so that every app above (accounts,
+directory) uses the same rule.
 
 Each scope in settings.RATE_LIMITS allows so many attempts per client network in a sliding window of so many minutes.
 Attempts are rows of RateLimitHit in the database, so every app server counts the same attempts and a restart forgets

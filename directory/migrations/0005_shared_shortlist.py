@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('directory', '0003_search_record_visitor'),
+        ('directory', '0004_problem_report'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('enterprises', '0008_pending_sign_up'),
+        ('enterprises', '0009_service_listing_state'),
     ]
 
     operations = [

@@ -14,3 +14,8 @@ for (const button of document.querySelectorAll("[data-app-print]")) {
   button.hidden = false;
   button.addEventListener("click", () => window.print());
 }
+
+// The service page's map, and Leaflet with it, load only on a page that has one.
+if (document.querySelector("[data-app-map]")) {
+  import("./map.js").then(({ startMaps }) => startMaps());
+}
