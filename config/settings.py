@@ -338,6 +338,8 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 # The directory's own rules.
 SEARCH_DISTANCES_MILES = [1, 3, 5, 10, 20]
 SEARCH_DEFAULT_DISTANCE_MILES = 5
+SEARCH_NEAREST_MILES = 30  # when nothing is within the distance chosen, the nearest within this
+SEARCH_NEAREST_COUNT = 5
 RESULTS_PER_PAGE = env_int("RESULTS_PER_PAGE", 20)
 CAPACITY_STALE_AFTER_DAYS = env_int("CAPACITY_STALE_AFTER_DAYS", 60)
 # The service page's small map: map tiles from this address ("https://tile.example.org/{z}/{x}/{y}.png", Leaflet's

