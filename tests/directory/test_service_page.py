@@ -133,3 +133,15 @@ def test_the_csp_allows_any_subdomain_of_a_tile_host_with_a_subdomain_placeholde
     assert tile_source("https://{s}.tile.example.org/{z}/{x}/{y}.png") == "https://*.tile.example.org"
     assert tile_source("javascript:alert(1)") is None
     assert tile_source("//{z}.example.org/") is None
+
+
+@pytest.mark.django_db
+class TestChecksByTheCouncil:
+    def test_the_page_says_plainly_which_checks_its_type_needs_were_not_made(self, client, church_hall_club):
+        listing = church_hall_club.enterprise
+        listing.checks.create(kind="insurance", checked_on=datetime.date(2026, 10, 1), checked_by=make_user("stella@council.example"))
+
+        html = page(client, church_hall_club)
+
+        assert "Insurance checked 1 October 2026" in html
+        assert "Not checked by the council: safeguarding policy" in html
