@@ -25,9 +25,9 @@ lint: install
 bench: install frontend db
 	$(PY) manage.py bench
 
-# The site under gunicorn with production settings, 50 connections for 60 s (LOADTEST_SECONDS, LOADTEST_CONCURRENCY
-# change them); `make loadtest OUTAGE=5` also stops the embedded PostgreSQL for 5 s meanwhile (only when nothing else
-# is using it).
+# The site under gunicorn with production settings, driven by wrk (apt-get install wrk) one kind of page at a time,
+# 20 connections for 30 s each (LOADTEST_SECONDS, LOADTEST_CONCURRENCY change them); `make loadtest OUTAGE=5` runs a
+# mix of pages instead and stops the embedded PostgreSQL for 5 s meanwhile (only when nothing else is using it).
 .PHONY: loadtest
 loadtest: install frontend db demo
 	$(PY) manage.py loadtest $(if $(OUTAGE),--outage $(OUTAGE))
@@ -54,6 +54,7 @@ $(FRONTEND): package.json package-lock.json $(shell find frontend -type f)
 db: install
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py import_postcodes --areas $(DEMO_POSTCODE_AREAS)
+	$(PY) manage.py import_places
 
 demo: db
 	$(PY) manage.py seed_demo --if-empty

@@ -1,7 +1,7 @@
 """Forms for signing in, resetting a password, listing an enterprise and inviting people: GOV.UK fields and messages.
 
-Passwords render through templates/accounts/fields/password.html (GOV.UK password input), which never writes back
-what was typed; every other field keeps its value when the form has errors.
+Passwords render as the GOV.UK password input (`govuk_field`, core/govuk_fields.py), which never writes back what was
+typed; every other field keeps its value when the form has errors.
 """
 
 from django import forms
@@ -24,7 +24,6 @@ from core.forms import GovukFormMixin
 from core.notifications import queue_email
 from enterprises.models import Council, Invitation, StaffMembership
 
-PASSWORD_TEMPLATE = "accounts/fields/password.html"
 EMAIL_FORMAT_MESSAGE = "Enter an email address in the correct format, like name@example.com"
 WRONG_PASSWORD_MESSAGE = "The email address or password is not right. Check them and try again."
 UNCONFIRMED_MESSAGE = (
@@ -68,16 +67,13 @@ def password_field(label, *, autocomplete, required_message, help_text=""):
 class AccountFormMixin(GovukFormMixin):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            if isinstance(field.widget, forms.PasswordInput):
-                field.template_name = PASSWORD_TEMPLATE
         # An error about the whole form (too many attempts) links to its first field, where the person starts again.
         first = next(iter(self.fields), None)
         if first is not None:
             self.non_field_anchor = self[first].id_for_label
 
     def refuse(self, refusal) -> None:
-        """Too many attempts from this network (accounts/ratelimits.py): say so above the form."""
+        """Too many attempts from this network (enterprises/ratelimits.py): say so above the form."""
         self.add_error(None, refusal.message)
 
 

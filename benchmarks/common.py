@@ -1,5 +1,5 @@
-"""What the benchmark commands share: the places and words they search with, a nearest-rank percentile, and a
-recorder that counts and times SQL queries.
+"""What the benchmark commands share: the words they search with, a nearest-rank percentile, and a recorder that
+counts and times SQL queries.
 
 Standard library only: the load generator (benchmarks/client.py) imports it too, in its own process, without Django.
 """
@@ -7,33 +7,15 @@ Standard library only: the load generator (benchmarks/client.py) imports it too,
 import math
 import time
 
-# (postcode, what it is, dense or sparse). City centres and rural places all over Great Britain. If a postcode has
-# gone from Code-Point Open, `bench` uses the first postcode of the same district instead.
-PLACES = [
-    ("B1 1BB", "Birmingham city centre", "dense"),
-    ("WR1 2EY", "Worcester", "dense"),
-    ("LS1 1UR", "Leeds city centre", "dense"),
-    ("EC1A 1BB", "central London", "dense"),
-    ("M1 1AE", "Manchester city centre", "dense"),
-    ("G1 1XQ", "Glasgow city centre", "dense"),
-    ("BS1 4DJ", "Bristol", "dense"),
-    ("CF10 1EP", "Cardiff", "dense"),
-    ("NE1 7RU", "Newcastle", "dense"),
-    ("EH1 1YZ", "Edinburgh", "dense"),
-    ("HR3 5AE", "Hay-on-Wye", "sparse"),
-    ("LD1 5DL", "Llandrindod Wells", "sparse"),
-    ("IV27 4DE", "Lairg, Sutherland", "sparse"),
-    ("HS1 2BN", "Stornoway, Lewis", "sparse"),
-    ("TR19 7AA", "St Just, Cornwall", "sparse"),
-    ("LA22 0BU", "Ambleside", "sparse"),
-    ("DL8 3AQ", "Wensleydale", "sparse"),
-    ("SY23 1JH", "Aberystwyth", "sparse"),
-    ("EX35 6AA", "Lynton, Exmoor", "sparse"),
-    ("KW15 1NX", "Kirkwall, Orkney", "sparse"),
+# Words people type into the public search: needs, activities and who it is for, one to three words; some match
+# nothing, as real searches do.
+WORDS = [
+    "club", "help", "befriending", "lunch", "dementia", "carers", "garden", "music group", "home", "support",
+    "lunch club", "day centre", "home help", "cleaning", "shopping", "transport to hospital", "sitting service",
+    "respite", "memory cafe", "singing", "chair exercise", "walking group", "dance", "crafts", "knitting",
+    "men's shed", "autism", "learning disability", "mental health", "lonely", "advice", "benefits advice",
+    "meals", "hot meals", "personal care", "gardening", "odd jobs", "trips", "peer support", "young carers",
 ]
-
-# Words people type into the public search; a mix of one and two words.
-WORDS = ["club", "help", "befriending", "lunch", "dementia", "carers", "garden", "music group", "home", "support"]
 
 
 def percentile(values, pct):

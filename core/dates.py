@@ -1,9 +1,13 @@
-"""Dates and times: as the GOV.UK style guide writes them, and calendar months counted the way people count them."""
+"""Dates and times: as the GOV.UK style guide writes them, calendar months counted the way people count them, and
+working days (Monday to Friday, less the bank holidays of the part of the UK in settings.BANK_HOLIDAYS)."""
 
 import calendar
-from datetime import date, datetime, time
+import functools
+from datetime import date, datetime, time, timedelta
 
+from django.conf import settings
 from django.utils import timezone
+from govuk_bank_holidays.bank_holidays import BankHolidays
 
 
 def long_date(value: date | datetime | None) -> str:
@@ -33,3 +37,41 @@ def months_before(day: date, months: int) -> date:
     year, month_index = divmod(day.year * 12 + (day.month - 1) - months, 12)
     month = month_index + 1
     return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+
+
+# Working days ------------------------------------------------------------------------------------------------------
+
+BANK_HOLIDAY_REGIONS = (BankHolidays.ENGLAND_AND_WALES, BankHolidays.SCOTLAND, BankHolidays.NORTHERN_IRELAND)
+
+
+@functools.cache
+def bank_holidays(region: str) -> frozenset[date]:
+    """GOV.UK's list of a region's bank holidays, as bundled with govuk-bank-holidays: read from the package's own
+    file, never fetched, so counting working days never waits on the network. Raise the package's pin to get later
+    years (`bank_holidays_known_until`)."""
+    return frozenset(holiday["date"] for holiday in BankHolidays(use_cached_holidays=True).get_holidays(region))
+
+
+def bank_holidays_known_until(region: str | None = None) -> date:
+    return max(bank_holidays(region or settings.BANK_HOLIDAYS))
+
+
+def is_working_day(day: date) -> bool:
+    return day.weekday() < 5 and day not in bank_holidays(settings.BANK_HOLIDAYS)
+
+
+def working_days_before(day: date, working_days: int) -> date:
+    """The date `working_days` working days before `day`: something that started on or before it has waited that
+    long by `day`."""
+    while working_days > 0:
+        day -= timedelta(days=1)
+        if is_working_day(day):
+            working_days -= 1
+    return day
+
+
+def working_days_since(day: date, today: date) -> int:
+    """How many working days something that started on `day` has waited by `today`: the working days from `day` up to
+    the day before `today`, which is what `working_days_before` counts back, so that waiting `n` working days and
+    starting on or before `working_days_before(today, n)` are the same thing, at weekends and bank holidays too."""
+    return sum(is_working_day(day + timedelta(days=n)) for n in range((today - day).days))

@@ -119,6 +119,8 @@ def _password(field) -> dict:
 
 
 def _textarea(field, heading, caption) -> dict:
+    """No maxlength (GOV.UK's advice): a browser would cut pasted text short without a word; the form says instead
+    how much too long it is, keeping all of it."""
     widget = field.field.widget
     return {
         "id": field.id_for_label,
@@ -126,7 +128,7 @@ def _textarea(field, heading, caption) -> dict:
         "rows": widget.attrs.get("rows", 5),
         "value": _value(field),
         "label": _label(field, heading, caption),
-        "attributes": _attributes(widget, {"rows", "cols"}),
+        "attributes": _attributes(widget, {"rows", "cols", "maxlength"}),
         **hint_and_error(field),
     }
 

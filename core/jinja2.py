@@ -16,11 +16,24 @@ from django.template import defaultfilters
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
-from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader, Undefined, pass_context, pass_environment
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    PackageLoader,
+    PrefixLoader,
+    Undefined,
+    pass_context,
+    pass_environment,
+    select_autoescape,
+)
 from markupsafe import Markup
 
 from core import dates
 from core.govuk_fields import MACROS, field_component
+
+# Templates of plain text, such as an email's subject and body: nothing in them is escaped, so "Tom & Jerry's" arrives
+# as typed, not as "Tom &amp; Jerry&#39;s". Every other template (HTML) is escaped.
+PLAIN_TEXT_EXTENSIONS = ("txt",)
 
 
 class LoudUndefined(Undefined):
@@ -41,6 +54,10 @@ def environment(template_modules=(), loud_undefined=False, **options) -> Environ
         [options["loader"], PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")})]
     )
     options["undefined"] = LoudUndefined if loud_undefined else Undefined
+    if options.get("autoescape", True) is True:
+        options["autoescape"] = select_autoescape(
+            enabled_extensions=(), disabled_extensions=PLAIN_TEXT_EXTENSIONS, default_for_string=True, default=True
+        )
     options.setdefault("extensions", ["jinja2.ext.do"])
     options.setdefault("trim_blocks", True)
     options.setdefault("lstrip_blocks", True)

@@ -7,16 +7,28 @@ from django.db.models import Count, Window
 LARGEST_OFFSET = 2**63 - 1
 
 
+def requested_page(text, per_page: int) -> int:
+    """The page asked for: the first for nonsense, and never one whose offset PostgreSQL could not take."""
+    try:
+        number = max(int(text), 1)
+    except (TypeError, ValueError):
+        number = 1
+    return min(number, LARGEST_OFFSET // per_page)
+
+
+def counted_page(rows: list, number: int, per_page: int, total: int) -> Page:
+    """A Page of rows already fetched, out of `total` counted with them: nothing is asked of the database again."""
+    paginator = Paginator([], per_page)
+    paginator.__dict__["count"] = total  # Paginator.count is a cached property; this is the count we already have
+    return Page(rows, number, paginator)
+
+
 def page_of(queryset, page_number, per_page: int) -> Page:
     """The requested page (the first for nonsense, the last for a number past the end), counted in the same query.
 
     A Paginator would run the search twice: once to count, once for the rows.
     """
-    try:
-        number = max(int(page_number), 1)
-    except (TypeError, ValueError):
-        number = 1
-    number = min(number, LARGEST_OFFSET // per_page)
+    number = requested_page(page_number, per_page)
     counted = queryset.annotate(total_matches=Window(Count("*")))
     offset = (number - 1) * per_page
     rows = list(counted[offset : offset + per_page])
@@ -28,9 +40,7 @@ def page_of(queryset, page_number, per_page: int) -> Page:
         if total:
             offset = (number - 1) * per_page
             rows = list(counted[offset : offset + per_page])
-    paginator = Paginator(queryset, per_page)
-    paginator.__dict__["count"] = total  # Paginator.count is a cached property; this is the count we already have
-    return Page(rows, number, paginator)
+    return counted_page(rows, number, per_page, total)
 
 
 def page_links(page: Page, around: int = 2) -> list[int | None]:

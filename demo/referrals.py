@@ -3,8 +3,9 @@ show on `make run`. The referrals themselves are data, in demo/data/referrals.ya
 
 They go from the demo referrer (referrer@example.org, in DEMO_REFERRER_ORGANISATION) to the published services of the
 demo provider's enterprises (provider@example.org, who answers them) and to a couple of other published services.
-Dates are counted back from today in working days, so one referral has always waited 7 working days without an answer
-("No response yet").
+Dates are counted back from today in working days, so one referral has always waited 12 working days without an
+answer ("No response yet"): its provider was reminded, and then it was passed to the council's staff, whose list of
+unanswered referrals it is on.
 
 Idempotent: if the demo referrer already has referrals, nothing is added. Development only, like the demo accounts.
 `make demo` runs `seed_demo_referrals` after `seed_demo`.
@@ -20,17 +21,27 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from core.dates import working_days_before
 from demo.accounts import DEMO_ACCOUNTS, DEMO_REFERRER_ORGANISATION, demo_accounts_allowed
 from demo.seed import Record, read_data, records
 from enterprises.models import Organisation, Service
 from enterprises.taxonomy import CATEGORIES, CLIENT_GROUPS
-from referrals.models import ConsentMethod, ContactMethod, DeclineReason, Outcome, Referral, ReferralEvent, Urgency
-from referrals.reminders import working_days_before
+from referrals.models import (
+    ConsentMethod,
+    ContactMethod,
+    DeclineReason,
+    Funding,
+    Outcome,
+    Referral,
+    ReferralEvent,
+    Urgency,
+)
 
 Action = ReferralEvent.Action
 REFERRER, PROVIDER, SYSTEM = "referrer", "provider", ""
 SIDES = {"referrer": REFERRER, "provider": PROVIDER, "system": SYSTEM}  # `by:` in the data file
 DEMO_KEYS = uuid.UUID("9c1d5a52-62a4-4c36-9d4e-2026d3e0f001")  # namespace for the demo referrals' submission keys
+DEMO_REFERRER_PHONE = "01632 960999"  # the demo referrer's own number, given with each referral (Ofcom's drama range)
 
 # The status a referral is in after each action (messages and reminders leave it where it was).
 STATUS_AFTER = {
@@ -71,6 +82,7 @@ class DemoReferral:
     steps: tuple[Step, ...] = ()
     decline_reason: str = ""
     outcome: str = ""
+    funding: str = Funding.NOT_KNOWN
     who: str = "older-people"  # the client group of the service it should go to, when there is one
 
 
@@ -109,6 +121,7 @@ def _read_referral(record: Record) -> DemoReferral:
         ),
         decline_reason=record.text("decline_reason", "", choices=["", *DeclineReason.values]),
         outcome=record.text("outcome", "", choices=["", *Outcome.values]),
+        funding=record.text("funding", Funding.NOT_KNOWN, choices=Funding.values),
     )
 
 
@@ -120,7 +133,7 @@ def demo_referrals() -> tuple[DemoReferral, ...]:
             f"demo/data/referrals.yaml, {label}",
             value,
             required={"key", "to_demo_provider", "wants", "who", "person", "consent_method", "urgency", "sent"},
-            optional={"steps", "decline_reason", "outcome"},
+            optional={"steps", "decline_reason", "outcome", "funding"},
         ))
         for label, value in records("referrals.yaml", read_data("referrals.yaml"))
     )
@@ -166,6 +179,8 @@ def build_referral(spec: DemoReferral, *, service: Service, referrer, organisati
         consent_method=spec.consent_method,
         consent_given_on=timezone.localdate(sent_at),
         urgency=spec.urgency,
+        funding=spec.funding,
+        referrer_phone=DEMO_REFERRER_PHONE,
         decline_reason=spec.decline_reason,
         outcome=spec.outcome,
         sent_at=sent_at,
@@ -183,6 +198,8 @@ def build_referral(spec: DemoReferral, *, service: Service, referrer, organisati
             referral.first_response_at = at
         if step.action == Action.REMINDED:
             referral.provider_reminded_at = at
+        if step.action == Action.ESCALATED:
+            referral.escalated_at = at
         if step.action in STATUS_AFTER:
             event.from_status, event.to_status = status, STATUS_AFTER[step.action]
             status = STATUS_AFTER[step.action]

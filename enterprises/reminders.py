@@ -7,13 +7,20 @@ reminder to providers (`send_reminders`, run by `manage.py send_listing_reminder
 A reminder is recorded as a ListingEvent whose message is the due date it is about (ISO format), so running the
 command again, the same day or any later day, sends nothing more for that date; a new review date or a new insurance
 expiry date gets its own reminder.
+
+The review reminder carries a "my listing is still correct" link for a provider with nothing to change: signed (so
+nobody can make one up), for one listing and one review date, working for REVIEW_CONFIRMATION_LINK_DAYS, and once.
+Following it needs no signing in; confirming records a ListingEvent that staff see beside the overdue review.
 """
 
 from dataclasses import dataclass
 from datetime import date
 
+from django.conf import settings
+from django.core import signing
 from django.db import transaction
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from core.dates import long_date
@@ -24,6 +31,7 @@ from enterprises.models import Council, Enterprise, ListingEvent, hidden_from, i
 LIVE = [Enterprise.Status.PUBLISHED, Enterprise.Status.SUSPENDED]
 REVIEW_REMINDER = "review_reminder_sent"
 INSURANCE_REMINDER = "insurance_reminder_sent"
+REVIEW_CONFIRMED = "review_confirmed_by_provider"
 
 
 def _live(council: Council | None):
@@ -132,8 +140,10 @@ def send_reminders(*, today: date | None = None) -> SentReminders:
             body=(
                 f"The council reviews every listing once a year. The review of {listing.name} was due on "
                 f"{long_date(due)}.\n\nPlease check that your listing is still correct, update anything that has "
-                f"changed, and contact the council if they have not been in touch.\n\nIf the review has not been "
-                f"done by {long_date(hidden_from(due))}, your listing will not be shown to the public until it is."
+                f"changed, and contact the council if they have not been in touch.\n\nIf nothing has changed, tell "
+                f"the council so without signing in: {still_correct_url(listing, due)}\n(This link works once, for "
+                f"{settings.REVIEW_CONFIRMATION_LINK_DAYS} days.)\n\nIf the review has not been done by "
+                f"{long_date(hidden_from(due))}, your listing will not be shown to the public until it is."
             ),
         )
     for listing in insurance_expiring(None, today=today):
@@ -152,3 +162,70 @@ def send_reminders(*, today: date | None = None) -> SentReminders:
             ),
         )
     return SentReminders(review=review, insurance=insurance)
+
+
+# "My listing is still correct" -------------------------------------------------------------------------------------
+
+STILL_CORRECT_SALT = "enterprises.reminders.still-correct"
+
+
+class LinkProblem(Exception):
+    """A "still correct" link that cannot be used, with what to tell the person."""
+
+    def __init__(self, message: str, status: int):
+        super().__init__(message)
+        self.status = status
+
+
+def still_correct_token(listing: Enterprise, due: date) -> str:
+    return signing.dumps({"listing": listing.pk, "due": due.isoformat()}, salt=STILL_CORRECT_SALT)
+
+
+def still_correct_url(listing: Enterprise, due: date) -> str:
+    path = reverse("provider:still_correct", kwargs={"token": still_correct_token(listing, due)})
+    return f"{settings.SITE_URL}{path}"
+
+
+@dataclass(frozen=True)
+class StillCorrectLink:
+    listing: Enterprise
+    due: date
+    confirmed_on: date | None  # when it was used, if it has been
+
+    @property
+    def reviewed_since(self) -> bool:
+        """The council has done the review the link is about: the listing's next one is later."""
+        return self.listing.review_due_on is None or self.listing.review_due_on > self.due
+
+
+def read_still_correct_link(token: str) -> StillCorrectLink:
+    """The listing and review date a link is for. Raises LinkProblem for a link that was never ours (or was changed),
+    has expired, or is for a listing no longer live; a used one is returned with the day it was used."""
+    try:
+        data = signing.loads(token, salt=STILL_CORRECT_SALT, max_age=settings.REVIEW_CONFIRMATION_LINK_DAYS * 86400)
+        listing_pk, due = int(data["listing"]), date.fromisoformat(data["due"])
+    except signing.SignatureExpired as error:
+        raise LinkProblem("This link has expired", 410) from error
+    except (signing.BadSignature, KeyError, TypeError, ValueError) as error:
+        raise LinkProblem("This link does not work", 404) from error
+    listing = Enterprise.objects.filter(pk=listing_pk, status__in=LIVE).first()
+    if listing is None:
+        raise LinkProblem("This listing is no longer in the directory", 410)
+    used = ListingEvent.objects.filter(enterprise=listing, action=REVIEW_CONFIRMED, message=due.isoformat()).first()
+    return StillCorrectLink(listing, due, timezone.localdate(used.at) if used else None)
+
+
+def confirm_still_correct(token: str) -> StillCorrectLink:
+    """Record that the provider says the listing is still correct, for the review the link is about: once, however
+    often (or however many people at once) the link is used. Raises LinkProblem as `read_still_correct_link`."""
+    link = read_still_correct_link(token)
+    with transaction.atomic():
+        listing = Enterprise.objects.select_for_update().get(pk=link.listing.pk)
+        used = ListingEvent.objects.filter(enterprise=listing, action=REVIEW_CONFIRMED, message=link.due.isoformat())
+        reviewed_since = listing.review_due_on is None or listing.review_due_on > link.due
+        if listing.status in LIVE and not reviewed_since and not used.exists():
+            ListingEvent.objects.create(
+                enterprise=listing, action=REVIEW_CONFIRMED, from_status=listing.status, to_status=listing.status,
+                message=link.due.isoformat(),
+            )
+    return read_still_correct_link(token)

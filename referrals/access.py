@@ -6,11 +6,10 @@
 - Council staff of the receiving enterprise's council: references, services, dates and statuses only.
 """
 
-from datetime import date
-
 from core.status_filter import StatusFilter, filter_by_status
 from enterprises.access import referrer_organisations, staff_council
 from referrals.models import AccessLog, Referral
+from referrals.reminders import AnswerCutoff, unanswered_too_long
 
 Status = Referral.Status
 
@@ -73,11 +72,11 @@ def may_refer(user) -> bool:
     )
 
 
-def status_filter(scope, asked: str | None, cutoff: date) -> StatusFilter:
+def status_filter(scope, asked: str | None, cutoff: AnswerCutoff) -> StatusFilter:
     """These referrals counted by each of STATUS_FILTERS and filtered by the one asked for ("" is all of them;
-    NO_RESPONSE those sent on or before `cutoff` and not answered): two queries for the counts."""
+    NO_RESPONSE those whose time to answer ran out by `cutoff` unanswered): two queries for the counts."""
     return filter_by_status(
-        scope, asked, STATUS_FILTERS, subsets={NO_RESPONSE: scope.unanswered(sent_on_or_before=cutoff)}
+        scope, asked, STATUS_FILTERS, subsets={NO_RESPONSE: unanswered_too_long(scope, cutoff=cutoff)}
     )
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from core.forms import GovukDateField, GovukFormMixin
 from enterprises.postcodes import normalise_postcode
 from enterprises.provider.forms import PhoneField
-from referrals.models import ConsentMethod, ContactMethod, Urgency
+from referrals.models import ConsentMethod, ContactMethod, Funding, Urgency
 
 NOT_YET = "no"
 TEXT_LIMIT = 2000
@@ -137,10 +137,17 @@ class PostcodeForm(DraftForm):
                                error_messages={"required": "Enter the person’s postcode",
                                                "max_length": "Enter a real postcode, like WR1 2EY"})
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, searched: str = "", **kwargs):
+        """`searched`: the postcode this person last searched near, offered when the draft has none yet."""
         super().__init__(*args, **kwargs)
         self.fields["postcode"].widget.attrs.update({"class": "govuk-input--width-10", "autocomplete": "off",
                                                      "spellcheck": "false"})
+        if searched and not self.initial.get("postcode"):
+            self.initial["postcode"] = searched
+            self.fields["postcode"].help_text = (
+                f"We have filled in {searched}, the postcode you searched near. Change it if they live somewhere "
+                "else. The provider needs it to know whether they cover where the person lives."
+            )
 
     def clean_postcode(self):
         postcode = normalise_postcode(self.cleaned_data["postcode"])
@@ -172,6 +179,30 @@ class UrgencyForm(DraftForm):
     urgency = forms.ChoiceField(label="How soon do they need support?", choices=Urgency.choices,
                                 widget=forms.RadioSelect,
                                 error_messages=_required("Select how soon the person needs support"))
+
+
+class FundingForm(DraftForm):
+    funding = forms.ChoiceField(label="How will the support be paid for?", choices=Funding.choices,
+                                widget=forms.RadioSelect,
+                                help_text="So the provider knows who to talk to about any cost.",
+                                error_messages=_required("Select how the support will be paid for"))
+
+
+class ReferrerPhoneForm(DraftForm):
+    referrer_phone = PhoneField(label="What is your phone number?", required=True,
+                                help_text="So the provider can phone you about this referral.",
+                                error_messages={"required": "Enter your phone number",
+                                                "max_length": "Your phone number must be 40 characters or fewer"})
+
+    def __init__(self, *args, last_used: str = "", **kwargs):
+        """`last_used`: the number this person gave with their last referral, offered when the draft has none."""
+        super().__init__(*args, **kwargs)
+        if last_used and not self.initial.get("referrer_phone"):
+            self.initial["referrer_phone"] = last_used
+            self.fields["referrer_phone"].help_text = (
+                "So the provider can phone you about this referral. This is the number you gave last time: change "
+                "it if it is not the best one now."
+            )
 
 
 class SendForm(GovukFormMixin, forms.Form):

@@ -44,6 +44,15 @@ class Urgency(models.TextChoices):
     ROUTINE = "routine", "No rush – within a month"
 
 
+class Funding(models.TextChoices):
+    """How the support will be paid for; the first three are the ways to pay a service may take (WayToPay)."""
+
+    SELF_FUNDED = "self_funded", "Self-funded – they will pay for it themselves"
+    DIRECT_PAYMENT = "direct_payment", "Direct payment or personal budget"
+    COUNCIL_FUNDED = "council_funded", "Funded by the council"
+    NOT_KNOWN = "not_known", "Not known yet"
+
+
 class DeclineReason(models.TextChoices):
     FULL = "full", "We have no space at the moment"
     NOT_SUITABLE = "not_suitable", "Our service is not suitable for this person’s needs"
@@ -64,11 +73,13 @@ class ReferralQuerySet(models.QuerySet):
     def closed(self):
         return self.filter(status__in=Referral.CLOSED)
 
-    def unanswered(self, *, sent_on_or_before):
-        """Sent, and the provider has done nothing with it (no answer, no question) since `sent_on_or_before`."""
-        return self.filter(
-            status=Referral.Status.SENT, first_response_at__isnull=True, sent_at__date__lte=sent_on_or_before
-        )
+    def unanswered(self):
+        """Sent, and the provider has done nothing with it yet (no answer, no question)."""
+        return self.filter(status=Referral.Status.SENT, first_response_at__isnull=True)
+
+    def escalated(self):
+        """Unanswered after the reminder, and so passed to the council's staff (referrals.reminders)."""
+        return self.unanswered().filter(escalated_at__isnull=False)
 
     def without_personal_details(self):
         """Only the facts: for council staff and reports, who never see who the person is."""
@@ -120,6 +131,10 @@ class Referral(models.Model):
     consent_method = models.CharField(max_length=20, choices=ConsentMethod.choices)
     consent_given_on = models.DateField()
     urgency = models.CharField(max_length=20, choices=Urgency.choices)
+    # How the support will be paid for; blank on referrals sent before the form asked.
+    funding = models.CharField(max_length=20, choices=Funding.choices, blank=True)
+    # The referrer’s own phone number, for the provider; erased with the person’s details.
+    referrer_phone = models.CharField(max_length=40, blank=True)
 
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.SENT)
     decline_reason = models.CharField(max_length=30, choices=DeclineReason.choices, blank=True)
@@ -131,6 +146,7 @@ class Referral(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     provider_reminded_at = models.DateTimeField(null=True, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
     personal_details_erased_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -185,6 +201,7 @@ PERSONAL_FIELDS = [
     "what_matters",
     "support_wanted",
     "safety_notes",
+    "referrer_phone",
 ]
 
 
@@ -200,6 +217,7 @@ class ReferralEvent(models.Model):
         ENDED = "ended", "Support ended"
         MESSAGE = "message", "Message"
         REMINDED = "reminded", "Provider reminded"
+        ESCALATED = "escalated", "Passed to the council"
         ERASED = "erased", "Personal details erased"
 
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="events")

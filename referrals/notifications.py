@@ -3,8 +3,12 @@ because email is not a safe place for them. Each is queued in the transaction of
 sent by the worker once it commits, never if it rolls back."""
 
 from django.conf import settings
+from django.template.defaultfilters import pluralize
+from django.urls import reverse
 
+from core.dates import long_date
 from core.notifications import queue_email
+from enterprises.models import Council, StaffMembership
 from referrals.models import Referral
 
 TO_REFERRER = {
@@ -23,7 +27,7 @@ TO_PROVIDER = {
 
 
 def _send(recipients: list[str], subject: str, link: str, lead: str, *, kind: str = "referral",
-          referral: Referral | None = None) -> None:
+          referral: Referral | None = None, council_id: int | None = None) -> None:
     """One email to each recipient, queued in the current transaction. `kind` names it and its GOV.UK Notify template
     (`referral_<what>_to_<whom>`); staff of the referral's council see it if it cannot be sent."""
     body = (
@@ -34,7 +38,8 @@ def _send(recipients: list[str], subject: str, link: str, lead: str, *, kind: st
     fields = {"link": f"{settings.SITE_URL}{link}"}
     if referral is not None:
         fields |= {"reference": referral.reference, "service": referral.service_name}
-    council_id = referral.enterprise.council_id if referral is not None else None
+    if referral is not None:
+        council_id = referral.enterprise.council_id
     for email in sorted({email for email in recipients if email}):
         queue_email(email, subject, body, kind=kind, council_id=council_id, fields=fields)
 
@@ -57,3 +62,23 @@ def tell_referrer(referral: Referral, what: str) -> None:
     subject = _subject(TO_REFERRER[what], referral)
     _send([referral.referrer.email], subject, referral.get_absolute_url(), f"{subject}.",
           kind=f"referral_{what}_to_referrer", referral=referral)
+
+
+def tell_council_staff(council: Council, referrals: list[Referral], working_days_waited: dict[int, int]) -> None:
+    """Tell the council's staff of referrals passed to them: references, services and days waited, nothing more."""
+    count = len(referrals)
+    subject = f"{count} referral{pluralize(count)} still waiting for an answer after a reminder"
+    lines = "\n".join(
+        f"- {referral.reference} to {referral.service_name} ({referral.enterprise.name}), sent "
+        f"{long_date(referral.sent_at)}: {working_days_waited[referral.pk]} working days waiting"
+        for referral in referrals
+    )
+    who = "The provider of this referral has" if count == 1 else "The providers of these referrals have"
+    lead = (
+        f"{who} not answered, even after a reminder:\n\n{lines}\n\n"
+        f"The referrer{pluralize(count)} can see that {'it was' if count == 1 else 'they were'} passed to you. "
+        "Please contact the provider."
+    )
+    staff = StaffMembership.objects.filter(council=council, user__is_active=True).values_list("user__email", flat=True)
+    _send(list(staff), subject, reverse("referrals:council_unanswered"), lead,
+          kind="unanswered_referrals_to_council_staff", council_id=council.pk)

@@ -22,6 +22,8 @@ urlpatterns = [
     path(f"{refer}needs/", sending.needs, name="needs"),
     path(f"{refer}safety/", sending.safety, name="safety"),
     path(f"{refer}urgency/", sending.urgency, name="urgency"),
+    path(f"{refer}funding/", sending.funding, name="funding"),
+    path(f"{refer}phone/", sending.phone, name="phone"),
     path(f"{refer}check/", sending.check, name="check"),
     path(f"{sent}sent/", sending.confirmation, name="confirmation"),
     # Following: the referrer's team.
@@ -39,4 +41,5 @@ urlpatterns = [
     path(f"{received}support-ended/", answering.end_support, name="end_support"),
     # Council staff: references and statuses, never personal details.
     path("council/referrals/", council.referrals, name="council_list"),
+    path("council/referrals/unanswered/", council.unanswered, name="council_unanswered"),
 ]

@@ -182,6 +182,7 @@ class Table:
     text_columns: tuple[int, ...] = ()  # values that are words, not figures (left-aligned)
     empty: str = "Nothing to show."
     svg: str = ""  # its chart, drawn by the view (reports.charts)
+    layout: str = ""  # the classes that fit it to the screen, chosen by the view (reports.tables)
 
     @property
     def chart_bars(self) -> list[tuple[str, float]]:

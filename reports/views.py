@@ -3,7 +3,7 @@
 Staff only (`staff_required`), and every figure is for `request.council`, the council the member of staff belongs to:
 nothing in the URL can choose another. The filters come in the query string (a GET form), so the page works
 without JavaScript and a filtered report can be bookmarked or shared with a colleague. The figures come from
-`reports.figures`; the charts from `reports.charts`.
+`reports.figures`; the charts from `reports.charts`; how each table fits the screen from `reports.tables`.
 """
 
 from django import forms
@@ -16,7 +16,7 @@ from core.dates import long_date
 from core.forms import GovukDateField, GovukFormMixin
 from core.spreadsheets import csv_lines
 from enterprises.access import staff_required
-from reports import charts
+from reports import charts, tables
 from reports import figures as reports
 
 
@@ -69,6 +69,7 @@ def index(request):
         for section in sections:
             for table in section.tables:
                 table.svg = charts.chart_for(table, months=filters.months)
+                table.layout = tables.layout(table)
         context.update(
             filters=filters,
             sections=sections,

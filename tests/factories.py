@@ -1,7 +1,7 @@
 """Small builders for test data. Each takes keyword overrides and saves to the real database."""
 
 import itertools
-from datetime import date
+from datetime import date, datetime, time
 
 from django.utils import timezone
 from django.utils.text import slugify
@@ -14,6 +14,7 @@ from enterprises.models import (
     Council,
     Delivery,
     Enterprise,
+    PlaceName,
     Postcode,
     Service,
 )
@@ -30,6 +31,17 @@ def make_postcode(postcode: str, easting: int, northing: int) -> Postcode:
 
 def make_council(name: str = "Worcestershire County Council") -> Council:
     return Council.objects.get_or_create(name=name, defaults={"slug": slugify(name)})[0]
+
+
+def make_place(name: str, easting: int, northing: int, *, label: str = "", population: int = 1000) -> PlaceName:
+    """A town or village to search from, as `import_places` loads them from GeoNames."""
+    return PlaceName.objects.create(
+        name=name, label=label or name, easting=easting, northing=northing, population=population,
+        geonames_id=next(_geonames_ids),
+    )
+
+
+_geonames_ids = itertools.count(9_000_000)
 
 
 def make_area(name: str, easting: int, northing: int, council: Council | None = None) -> Area:
@@ -81,6 +93,14 @@ def days_ago(days: int) -> date:
     return timezone.localdate() - timezone.timedelta(days=days)
 
 
+def working_days_ago(days: int) -> datetime:
+    """Midday, `days` working days before today (weekends and bank holidays skipped): a referral sent then has waited
+    exactly that long, whatever today is."""
+    from core.dates import working_days_before
+
+    return timezone.make_aware(datetime.combine(working_days_before(timezone.localdate(), days), time(12)))
+
+
 def make_user(email: str, *, name: str = "", password: str = "a long test password 1"):
     from django.contrib.auth import get_user_model
 
@@ -106,6 +126,8 @@ def make_referral(*, service: Service, referrer, organisation=None, referring_en
     fields.setdefault("consent_method", "in_person")
     fields.setdefault("consent_given_on", timezone.localdate())
     fields.setdefault("urgency", "week")
+    fields.setdefault("funding", "not_known")
+    fields.setdefault("referrer_phone", "01905 765432")
     if organisation is None and referring_enterprise is None:
         organisation = referrer.organisations.first()
     referral = Referral.objects.create(

@@ -38,6 +38,7 @@ from enterprises.listings import TransitionError
 from enterprises.models import Enterprise, EnterpriseCheck, ListingEvent, Revision, Service
 from enterprises.reminders import (
     INSURANCE_REMINDER,
+    REVIEW_CONFIRMED,
     REVIEW_REMINDER,
     insurance_expiring,
     no_insurance_date,
@@ -65,8 +66,10 @@ EVENT_LABELS = {
     "revision_rejected": "Changes rejected",
     REVIEW_REMINDER: "Review reminder emailed to the provider",
     INSURANCE_REMINDER: "Insurance reminder emailed to the provider",
+    REVIEW_CONFIRMED: "The provider said the listing is still correct",
 }
-REMINDER_ACTIONS = {REVIEW_REMINDER: "For the review due on", INSURANCE_REMINDER: "For insurance expiring on"}
+REMINDER_ACTIONS = {REVIEW_REMINDER: "For the review due on", INSURANCE_REMINDER: "For insurance expiring on",
+                    REVIEW_CONFIRMED: "For the review due on"}
 
 
 def days_since(moment: datetime) -> int:
@@ -395,6 +398,12 @@ def _reminded(listing: Enterprise, due: date | None) -> bool:
     return due is not None and any(event.message == due.isoformat() for event in listing.reminders)
 
 
+def _confirmed_on(listing: Enterprise, due: date) -> date | None:
+    """When the provider said the listing is still correct, for this review (the reminder's link)."""
+    return next((timezone.localdate(event.at) for event in listing.confirmations if event.message == due.isoformat()),
+                None)
+
+
 @require_GET
 @staff_required
 def review_overdue_list(request):
@@ -404,8 +413,11 @@ def review_overdue_list(request):
             "listing": listing,
             "days_overdue": (today - listing.review_due_on).days,
             "reminded": _reminded(listing, listing.review_due_on),
+            "confirmed_on": _confirmed_on(listing, listing.review_due_on),
         }
-        for listing in _with_reminders(review_overdue(request.council), REVIEW_REMINDER)
+        for listing in _with_reminders(review_overdue(request.council), REVIEW_REMINDER).prefetch_related(
+            Prefetch("events", queryset=ListingEvent.objects.filter(action=REVIEW_CONFIRMED), to_attr="confirmations")
+        )
     ]
     return render(request, "council/review_overdue.html",
                   {"rows": rows, "hidden_after": settings.REVIEW_OVERDUE_HIDDEN_AFTER_DAYS})

@@ -24,7 +24,7 @@ from referrals import lifecycle
 from referrals.access import may_refer, record_access, record_list_access, sent_referrals, status_filter
 from referrals.forms_following import MessageForm, StatusFilterForm, WithdrawForm
 from referrals.models import Referral
-from referrals.reminders import no_response_cutoff, waiting_too_long, working_days_since
+from referrals.reminders import no_response_cutoff, waiting_too_long, working_days_waited
 
 PER_PAGE = 25
 INVALID = 400
@@ -83,7 +83,9 @@ def my_referrals(request):
 
 def _referral(user, reference: str) -> Referral:
     return get_object_or_404(
-        sent_referrals(user).select_related("enterprise", "referrer", "organisation", "referring_enterprise"),
+        sent_referrals(user).select_related(
+            "enterprise__council", "referrer", "organisation", "referring_enterprise"
+        ),
         reference=reference,
     )
 
@@ -100,7 +102,7 @@ def _detail_page(request, referral: Referral, *, form=None, status: int = 200):
             "referral": referral,
             "events": referral.events.select_related("actor"),
             "form": form or MessageForm(enterprise_name=referral.enterprise.name),
-            "working_days_waiting": working_days_since(timezone.localdate(referral.sent_at), today),
+            "working_days_waiting": working_days_waited(referral, today),
             "retention_months": settings.REFERRAL_RETENTION_MONTHS,
         },
         status=status,

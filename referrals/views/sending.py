@@ -1,7 +1,9 @@
 """Sending a referral: a short question-page flow under a service, in the GOV.UK pattern.
 
-start (a warning that this is not for emergencies, and who the referral is for) → consent (no → a stop page) → person
-→ postcode → needs → safety → urgency → check your answers → "Send referral" → confirmation with the reference.
+start (a warning that this is not for emergencies, with the council's safeguarding contacts, and who the referral is
+for) → consent (no → a stop page) → person → postcode (offering the one they searched near) → needs → safety →
+urgency → funding → the referrer's phone number (offering the last one they gave) → check your answers →
+"Send referral" → confirmation with the reference and when to expect an answer, which follows the urgency.
 
 The answers live in the session until they are sent, as session["referral_drafts"][str(service.pk)], a dict of
 JSON-serialisable values (dates as ISO strings) holding the `submission_key` made on the start page and the chosen
@@ -17,7 +19,6 @@ import uuid
 from datetime import date
 from functools import wraps
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -29,21 +30,25 @@ from django.views.decorators.http import require_GET, require_http_methods
 from core.dates import long_date
 from enterprises.listings import TransitionError
 from enterprises.models import Service
+from enterprises.postcodes import searched_postcode
 from referrals import lifecycle
 from referrals.access import may_refer, sent_referrals, teams_to_refer_for
 from referrals.forms_sending import (
     NOT_YET,
     ConsentForm,
+    FundingForm,
     NeedsForm,
     PersonForm,
     PostcodeForm,
+    ReferrerPhoneForm,
     SafetyForm,
     SendForm,
     TeamForm,
     UrgencyForm,
     team_key,
 )
-from referrals.models import ConsentMethod, ContactMethod, Urgency
+from referrals.models import ConsentMethod, ContactMethod, Funding, Urgency
+from referrals.reminders import answer_within
 
 DRAFTS = "referral_drafts"
 CONFLICT = 409
@@ -56,10 +61,13 @@ STEPS = [
     ("needs", "what_matters"),
     ("safety", "safety_notes"),
     ("urgency", "urgency"),
+    ("funding", "funding"),
+    ("phone", "referrer_phone"),
 ]
 PAGES = ["start", *(name for name, _ in STEPS), "check"]
 # The pages that ask one question, whose label is the page's heading: the page, and the field.
-ONE_QUESTION = {"consent": "consent", "postcode": "postcode", "safety": "safety_notes", "urgency": "urgency"}
+ONE_QUESTION = {"consent": "consent", "postcode": "postcode", "safety": "safety_notes", "urgency": "urgency",
+                "funding": "funding", "phone": "referrer_phone"}
 
 
 # Who may use it ------------------------------------------------------------------------------------------------------
@@ -80,7 +88,7 @@ def referral_flow(view=None, *, unpublished_with_draft=False):
                 return redirect_to_login(request.get_full_path())
             if not may_refer(request.user):
                 raise PermissionDenied("Only referrers and providers of a listed enterprise can send referrals")
-            services = Service.objects.select_related("enterprise")
+            services = Service.objects.select_related("enterprise__council")
             service = services.published().filter(pk=pk).first()
             if service is None:
                 if not (unpublished_with_draft and request.method == "POST" and str(pk) in _drafts(request)):
@@ -185,15 +193,22 @@ def start(request, service):
             "in_progress": draft is not None and not changing,
             "continue_url": _url(_first_unanswered(draft) or "check", service) if draft else "",
             "lost": request.GET.get("lost") == "1" and draft is None,
-            "adults_contact": settings.SAFEGUARDING_ADULTS_CONTACT,
-            "children_contact": settings.SAFEGUARDING_CHILDREN_CONTACT,
+            **_safeguarding(service),
         },
     )
 
 
-def _question(request, service, page: str, form_class, *, next_page: str, **extra):
+def _safeguarding(service) -> dict:
+    """Where to go instead with a safeguarding concern: the council's own contacts (or the settings' defaults)."""
+    council = service.enterprise.council
+    return {"adults_contact": council.adults_safeguarding, "children_contact": council.children_safeguarding}
+
+
+def _question(request, service, page: str, form_class, *, next_page: str, form_kwargs=None, **extra):
     """A question page: needs the answers before it, shows the draft's answer, saves a valid one to the draft and
-    goes on (or back to the check page when changing an answer). Bad answers are shown again with the message."""
+    goes on (or back to the check page when changing an answer). Bad answers are shown again with the message.
+    `form_kwargs` go to the form, such as an answer to offer."""
+    form_kwargs = form_kwargs or {}
     draft = _draft(request, service)
     if draft is None:
         return redirect(_url("start", service, lost="1") if request.method == "POST" else _url("start", service))
@@ -202,7 +217,7 @@ def _question(request, service, page: str, form_class, *, next_page: str, **extr
         return redirect(_url(missing, service))
     changing = _changing(request)
     if request.method == "POST":
-        form = form_class(request.POST)
+        form = form_class(request.POST, **form_kwargs)
         if form.is_valid():
             if isinstance(form, ConsentForm) and not form.agreed:
                 for answer in ("consent_method", "consent_given_on"):
@@ -212,7 +227,7 @@ def _question(request, service, page: str, form_class, *, next_page: str, **extr
             _save_draft(request, service, {**draft, **form.answers()})
             return redirect(_url("check" if changing else next_page, service))
     else:
-        form = form_class(initial=form_class.initial_from(draft))
+        form = form_class(initial=form_class.initial_from(draft), **form_kwargs)
     context = _context(service, page, changing, form=form, draft=draft, **extra)
     if page in ONE_QUESTION:
         field = form[ONE_QUESTION[page]]
@@ -241,8 +256,7 @@ def no_consent(request, service):
         {
             "service": service,
             "back_url": _url("consent", service) if _draft(request, service) else service.get_absolute_url(),
-            "adults_contact": settings.SAFEGUARDING_ADULTS_CONTACT,
-            "children_contact": settings.SAFEGUARDING_CHILDREN_CONTACT,
+            **_safeguarding(service),
         },
     )
 
@@ -256,7 +270,8 @@ def person(request, service):
 @require_http_methods(["GET", "POST"])
 @referral_flow
 def postcode(request, service):
-    return _question(request, service, "postcode", PostcodeForm, next_page="needs")
+    return _question(request, service, "postcode", PostcodeForm, next_page="needs",
+                     form_kwargs={"searched": searched_postcode(request.session)})
 
 
 @require_http_methods(["GET", "POST"])
@@ -274,7 +289,28 @@ def safety(request, service):
 @require_http_methods(["GET", "POST"])
 @referral_flow
 def urgency(request, service):
-    return _question(request, service, "urgency", UrgencyForm, next_page="check")
+    return _question(request, service, "urgency", UrgencyForm, next_page="funding")
+
+
+@require_http_methods(["GET", "POST"])
+@referral_flow
+def funding(request, service):
+    return _question(request, service, "funding", FundingForm, next_page="phone", title="Paying for the support")
+
+
+@require_http_methods(["GET", "POST"])
+@referral_flow
+def phone(request, service):
+    return _question(request, service, "phone", ReferrerPhoneForm, next_page="check", title="Your phone number",
+                     form_kwargs={"last_used": _last_phone_given(request.user)})
+
+
+def _last_phone_given(user) -> str:
+    """The phone number this person gave with their latest referral that still has it."""
+    return (
+        sent_referrals(user).filter(referrer=user).exclude(referrer_phone="")
+        .order_by("-sent_at", "-pk").values_list("referrer_phone", flat=True).first()
+    ) or ""
 
 
 # Check your answers, and send ----------------------------------------------------------------------------------------
@@ -315,6 +351,8 @@ def _rows(request, service, draft: dict) -> list[dict]:
         row("To work safely, the provider must know", draft["safety_notes"] or "Nothing", "safety",
             "what the provider must know to work safely", multiline=True),
         row("How soon", Urgency(draft["urgency"]).label, "urgency", "how soon they need support"),
+        row("How it will be paid for", Funding(draft["funding"]).label, "funding", "how it will be paid for"),
+        row("Your phone number", draft["referrer_phone"], "phone", "your phone number"),
     ]
     return rows
 
@@ -344,6 +382,8 @@ def _details(draft: dict) -> dict:
         "consent_method": draft["consent_method"],
         "consent_given_on": date.fromisoformat(draft["consent_given_on"]),
         "urgency": draft["urgency"],
+        "funding": draft["funding"],
+        "referrer_phone": draft["referrer_phone"],
     }
 
 
@@ -402,5 +442,5 @@ def confirmation(request, reference):
     return render(
         request,
         "referrals/confirmation.html",
-        {"referral": referral, "working_days": settings.REFERRAL_NO_RESPONSE_WORKING_DAYS},
+        {"referral": referral, "working_days": answer_within(referral.urgency)},
     )

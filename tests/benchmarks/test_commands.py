@@ -1,19 +1,26 @@
-"""The benchmark commands share their places, words, percentile and query recorder (benchmarks/common.py); each
-command still builds, and the two that can run inside a test do."""
+"""The benchmark commands share their words, percentile and query recorder (benchmarks/common.py) and their traffic
+(benchmarks/traffic.py: never a few URLs repeated); each command still builds, and the two that can run inside a test
+do; the load test's wrk script walks its URLs without repeating one."""
 
 import re
+import shutil
+import threading
+from collections import Counter
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from io import StringIO
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.core.management import call_command, load_command_class
 from django.db import connection
 
-from benchmarks.common import PLACES, WORDS, QueryRecorder, percentile
+from benchmarks.common import WORDS, QueryRecorder, percentile
 from benchmarks.management.commands.loadtest import Command as LoadTest
+from benchmarks.management.commands.loadtest import run_wrk
 from directory.models import SearchRecord
-from enterprises.models import Enterprise
+from enterprises.models import Enterprise, Service
 from tests.demo.test_seed import make_town_postcodes
-from tests.factories import make_postcode
 
 
 def call_command_output(*args) -> str:
@@ -50,7 +57,7 @@ def test_each_command_builds_its_help(name):
 
 
 @pytest.mark.django_db
-def test_bench_measures_the_search_with_its_places_and_words_and_leaves_no_search_records():
+def test_bench_measures_each_kind_of_results_page_beside_the_trivial_page_and_leaves_no_search_records():
     make_town_postcodes()
     call_command("seed_scale", "--services", "40", "--seed", "1", stdout=StringIO())
     out = StringIO()
@@ -58,23 +65,75 @@ def test_bench_measures_the_search_with_its_places_and_words_and_leaves_no_searc
     call_command("bench", "--measure-only", "--requests", "12", "--warmup", "1", stdout=out, stderr=StringIO())
 
     report = out.getvalue()
-    assert "(a) postcode + type of support + words" in report and "(b) postcode only" in report
+    for page in ("postcode only", "postcode + words", "postcode + filters", "trivial: /accessibility/"):
+        assert re.search(rf"^{re.escape(page)} +\d", report, re.MULTILINE), page
+    assert re.search(r"postcode only: SQL p50 under 3 ms", report)
     assert re.search(r"peak memory under \d+ MB", report)
     assert not SearchRecord.objects.exists()
     assert "Deleted 40 generated services" in call_command_output("seed_scale", "--clear")
 
 
 @pytest.mark.django_db
-def test_the_load_tests_plan_searches_the_demo_and_the_generated_places():
+def test_the_bench_searches_from_a_different_postcode_every_time():
     make_town_postcodes()
-    make_postcode("WR1 2EY", 384999, 254789)  # the one of PLACES among these postcodes
+
+    plan = load_command_class("benchmarks", "bench").plan(requests=100, warmup=10, seed=1)
+
+    searches = [path for label, paths in plan.items() if label.startswith("postcode") for path in paths]
+    postcodes = [parse_qs(urlsplit(path).query)["postcode"][0] for path in searches]
+    assert len(searches) == 330 and len(set(postcodes)) == 330
+    words = {parse_qs(urlsplit(path).query)["q"][0] for path in plan["postcode + words"]}
+    assert len(words) > 10 and words <= set(WORDS)
+
+
+@pytest.mark.django_db
+def test_the_load_test_walks_random_postcodes_and_every_service_with_a_separate_warm_up(tmp_path):
+    make_town_postcodes()
     call_command("seed_demo", stdout=StringIO())
-    call_command("seed_scale", "--services", "40", "--seed", "1", stdout=StringIO())
 
-    plan = LoadTest().plan()
+    listed = LoadTest().kinds(tmp_path, None, per_kind=100, warmup_paths=20)  # of the 384 postcodes made
+    kinds = {kind["key"]: kind for kind in listed}
 
-    results = next(kind for kind in plan["kinds"] if kind["name"] == "results")["paths"]
-    assert len(results) == 400 and plan["places"]["demo"] == 12
-    assert any(f"q={word.replace(' ', '+')}" in path for path in results for word in WORDS)
-    assert plan["places"]["GB"] == 1
-    assert ("WR1 2EY", "Worcester", "dense") in PLACES
+    def paths(kind, file="paths"):
+        return Path(kinds[kind][file]).read_text().split()
+
+    assert listed[0]["name"] == listed[-1]["name"].split(",")[0] == "trivial page (/accessibility/)"
+    assert paths("trivial") == ["/accessibility/"] and paths("home") == ["/"]
+    for kind in ("search", "words"):
+        assert all(path.startswith("/search/?postcode=") for path in paths(kind))
+        assert not set(paths(kind)) & set(paths(kind, "warmup"))
+    assert any("&q=" in path for path in paths("words"))
+    published = {f"/services/{pk}/" for pk in Service.objects.published().values_list("pk", flat=True)}
+    assert set(paths("service")) | set(paths("service", "warmup")) == published
+    assert not set(paths("service")) & set(paths("service", "warmup"))
+    assert len(set(paths("repeated"))) == 20
+
+
+class _Paths(BaseHTTPRequestHandler):
+    seen = Counter()
+
+    def do_GET(self):
+        self.seen[self.path] += 1
+        self.send_response(200)
+        self.send_header("Content-Length", "2")
+        self.end_headers()
+        self.wfile.write(b"ok")
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk is not installed (apt-get install wrk)")
+def test_wrk_asks_for_each_path_of_its_file_once_before_any_again(tmp_path):
+    paths = [f"/search/?postcode=P{number}" for number in range(200_000)]
+    (tmp_path / "paths.txt").write_text("\n".join(paths) + "\n")
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Paths)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        found = run_wrk(f"http://127.0.0.1:{server.server_port}", str(tmp_path / "paths.txt"), 1,
+                        {"wrk_threads": 2, "connections": 4}, "sessionid=abc")
+    finally:
+        server.shutdown()
+
+    assert found["requests"] > 0 and found["paths"] == 200_000
+    assert set(_Paths.seen) <= set(paths) and max(_Paths.seen.values()) == 1

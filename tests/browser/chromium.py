@@ -22,7 +22,7 @@ CHROMIUM_ARGS = [
 ]
 
 DESKTOP = {"width": 1280, "height": 800}
-MOBILE = {"width": 375, "height": 740}
+MOBILE = {"width": 320, "height": 640}  # WCAG 1.4.10 reflow: 320 CSS px wide
 
 
 def chromium_path() -> str:

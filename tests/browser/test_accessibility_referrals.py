@@ -25,6 +25,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from enterprises.models import Enterprise, Organisation, Service, StaffMembership
+from enterprises.reminders import still_correct_token
 from referrals import lifecycle
 from referrals.models import Referral
 from tests.browser.conftest import data_built_once
@@ -65,7 +66,7 @@ class Referrals:
     staff: object  # Priya: the council's staff
     day_club: Service
     sent: Referral  # waiting for Jean's answer
-    late: Referral  # waiting for more than 5 working days: "No response yet"
+    late: Referral  # waiting for more than its 2 working days: "No response yet", reminded and passed to the council
     accepted: Referral  # with a message each way
     started: Referral
     ended: Referral
@@ -107,7 +108,8 @@ def build_referrals() -> Referrals:
         return make_referral(service=day_club, referrer=ruth, person_name=name, **fields)
 
     sent = referral("Margaret Evans")
-    late = referral("Arthur Price", sent_at=timezone.now() - timedelta(days=10), urgency="soon")
+    late = referral("Arthur Price", sent_at=timezone.now() - timedelta(days=10), urgency="soon",
+                    provider_reminded_at=timezone.now() - timedelta(days=6), escalated_at=timezone.now())
     accepted = lifecycle.accept(referral=referral("Edna Clarke", contact_method="referrer", phone=""), by=jean,
                                 message="We will phone Ruth to arrange a visit.")
     lifecycle.send_message(referral=accepted, by=ruth, text="Edna is free on Mondays and Wednesdays.")
@@ -162,6 +164,10 @@ def answer(page: Page, step: str) -> None:
             page.get_by_label("Is there anything the provider must know to work safely?").fill("Uses a walking frame.")
         elif step == "urgency":
             page.get_by_label("Within a week", exact=True).check()
+        elif step == "funding":
+            page.get_by_label("Not known yet", exact=True).check()
+        elif step == "phone":
+            page.get_by_label("What is your phone number?").fill("01905 765432")
         else:
             raise AssertionError(f"no answer for the page {page.url}")
     with page.expect_navigation():
@@ -267,6 +273,23 @@ def following(name: str, then: str = "") -> Callable[[Referrals], str]:
     return lambda world: f"{getattr(world, name).get_absolute_url()}{then}"
 
 
+def still_correct_link(world: Referrals) -> str:
+    """A review reminder's "my listing is still correct" link, for a listing of its own (confirming uses it up)."""
+    listing = make_enterprise(council=world.day_club.enterprise.council, review_due_on=timezone.localdate())
+    return f"/provider/still-correct/{still_correct_token(listing, listing.review_due_on)}/"
+
+
+def still_correct_asked(page: Page, world: Referrals) -> None:
+    go(page, still_correct_link(world))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Is your listing still correct?")
+
+
+def still_correct_confirmed(page: Page, world: Referrals) -> None:
+    go(page, still_correct_link(world))
+    press(page, "Yes, my listing is still correct")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Thank you")
+
+
 def search_results_with_refer_someone(page: Page, world: Referrals) -> None:
     go(page, f"/search/?postcode={PERSON_POSTCODE.replace(' ', '+')}&category=day-clubs")
     expect(page.locator(".app-result")).to_have_count(1)
@@ -299,6 +322,9 @@ PAGES = [
     AccountPage("refer: needs", "referrer", question("needs"), question("needs", sent_empty)),
     AccountPage("refer: safety", "referrer", question("safety"), question("safety", too_long_safety_notes)),
     AccountPage("refer: urgency", "referrer", question("urgency"), question("urgency", sent_empty)),
+    AccountPage("refer: paying for it", "referrer", question("funding"), question("funding", sent_empty)),
+    AccountPage("refer: your phone number", "referrer", question("phone"),
+                question("phone", emptied_and_sent("What is your phone number?"))),
     AccountPage("refer: check your answers", "referrer", question("check"),
                 sent_after_the_service_stopped_being_listed),
     AccountPage("refer: confirmation", "referrer", opened(following("sent", "sent/"), showing="Referral sent")),
@@ -329,7 +355,8 @@ PAGES = [
     AccountPage("your referral, waiting for an answer", "referrer",
                 opened(following("sent"), showing="Withdraw this referral"),
                 sent_with(following("sent"), {}, "Send message")),
-    AccountPage("your referral, no response yet", "referrer", opened(following("late"), showing="No response yet")),
+    AccountPage("your referral, no response yet, passed to the council", "referrer",
+                opened(following("late"), showing="No response yet")),
     AccountPage("withdraw a referral", "referrer",
                 opened(following("sent", "withdraw/"), showing="Why are you withdrawing it? (optional)")),
     AccountPage("withdraw a referral that cannot be withdrawn", "referrer", opened(following("started", "withdraw/"))),
@@ -343,6 +370,11 @@ PAGES = [
                 sent_with(lambda w: "/invitations/team/", {}, "Send the invitation")),
     # The council's figures
     AccountPage("council referrals", "staff", opened(lambda w: "/council/referrals/", showing="Not answered")),
+    AccountPage("council unanswered referrals", "staff",
+                opened(lambda w: "/council/referrals/unanswered/", showing="Unanswered referrals")),
+    # The review reminder's link, without signing in
+    AccountPage("my listing is still correct: the question", "visitor", still_correct_asked),
+    AccountPage("my listing is still correct: confirmed", "visitor", still_correct_confirmed),
 ]
 
 

@@ -11,6 +11,7 @@ deleted when its last page is checked: the pages only read it.
 """
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import data_built_once
@@ -22,7 +23,7 @@ from tests.browser.test_accessibility_signed_in import (
     problems_in_every_state,
     then_it_shows_an_error,
 )
-from tests.browser.test_reports_journey import Reports, build_reports
+from tests.browser.test_reports_journey import GAP, Reports, build_reports, then_the_table_shows
 
 pytestmark = pytest.mark.browser
 
@@ -107,3 +108,69 @@ def test_a_reports_or_open_data_page_has_no_wcag_violations_one_h1_and_a_title(
     problems = problems_in_every_state(page, account_page, world)
 
     assert not problems, "\n\n".join(problems)
+
+
+# The charts and tables fit every screen: Priya reads them on her phone and at her desk -----------------------------
+
+SCREENS = [320, 375, 480, 641, 768, 1024, 1280]  # px wide: a small phone, a phone, …, a desktop
+
+CHART_WORDS = """() => {
+    const problems = [];
+    for (const svg of document.querySelectorAll("svg.app-chart__svg")) {
+        const chart = svg.querySelector("title").textContent;
+        const shown = Array.from(svg.querySelectorAll("text")).filter((text) => {
+            const box = text.getBoundingClientRect();
+            return box.width || box.height;
+        });
+        const boxes = shown.map((text) => text.getBoundingClientRect());
+        shown.forEach((text, index) => {
+            const px = parseFloat(getComputedStyle(text).fontSize) * text.getScreenCTM().a;
+            if (px < 16) problems.push(`${chart}: “${text.textContent}” is ${px.toFixed(1)} px high`);
+            for (let other = index + 1; other < shown.length; other++) {
+                const [a, b] = [boxes[index], boxes[other]];
+                const apart = 0.5;  // px: boxes that only touch are not on top of each other
+                if (a.left < b.right - apart && b.left < a.right - apart
+                        && a.top < b.bottom - apart && b.top < a.bottom - apart) {
+                    problems.push(`${chart}: “${text.textContent}” is on top of “${shown[other].textContent}”`);
+                }
+            }
+        });
+    }
+    return problems;
+}"""
+
+
+def test_priya_can_read_every_chart_from_a_small_phone_to_a_desktop_over_two_years_or_ten(
+    new_signed_in_context, world
+):
+    today = timezone.localdate()
+    ten_years = (f"?date_from_day=1&date_from_month=1&date_from_year={today.year - 9}"
+                 f"&date_to_day={today.day}&date_to_month={today.month}&date_to_year={today.year}")
+    page = new_signed_in_context(world.staff).new_page()
+    problems = []
+    for period, query in {"the last 24 months": "", "ten years": ten_years}.items():
+        for width in SCREENS:
+            page.set_viewport_size({"width": width, "height": 800})
+            go(page, f"/council/reports/{query}")
+            expect(page.locator("svg.app-chart__svg")).to_have_count(12)
+            problems += [f"{period}, {width} px: {problem}" for problem in page.evaluate(CHART_WORDS)]
+
+    assert not problems, "the chart text is too small or crowded:\n" + "\n".join(problems)
+
+
+def test_on_a_small_phone_the_gaps_table_is_a_list_of_areas_each_type_of_support_under_its_name(
+    new_signed_in_context, world
+):
+    page = new_signed_in_context(world.staff, viewport={"width": 320, "height": 640}).new_page()
+    go(page, "/council/reports/")
+    gaps = "Published services that reach each area, by type of support"
+
+    # Still a table to a screen reader, with every figure and gap ...
+    then_the_table_shows(page, gaps, {"Malvern": [GAP, GAP, "1", "1"], "Worcester": ["1", "1", "1", "3"]})
+    table = page.get_by_role("table", name=gaps, exact=True)
+    # ... but each cell is on a line of its own, as wide as the table, under its column's name; the row of column
+    # names is only for screen readers.
+    cells = table.evaluate("""(table) => Array.from(table.querySelectorAll("td"), (cell) => [
+        Math.round(cell.getBoundingClientRect().width), getComputedStyle(cell, "::before").content])""")
+    assert cells[:4] == [[290, '"Befriending"'], [290, '"Day clubs"'], [290, '"Home help"'], [290, '"All types"']]
+    assert table.locator("thead").evaluate("(head) => head.getBoundingClientRect().width") <= 1

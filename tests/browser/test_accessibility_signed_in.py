@@ -323,6 +323,24 @@ def a_date_that_does_not_exist(page: Page, world: Listings) -> None:
     then_it_shows_an_error(page)
 
 
+def just_saved_a_change(page: Page, world: Listings) -> None:
+    """A change to a published listing just saved: the task list says it is saved but not sent, with the button."""
+    go(page, on_task_list("editing", "contact/")(world))
+    page.get_by_label("Phone number").fill("01905 000222")
+    press(page, "Save and continue")
+    expect(page.get_by_text("Saved. Send your changes for approval when you are ready")).to_be_visible()
+
+
+def changes_just_withdrawn(page: Page, world: Listings) -> None:
+    """Changes sent for approval, just withdrawn (sent again first when an earlier width withdrew them)."""
+    pending = world.published.revisions.get(status=Revision.Status.PENDING)
+    if pending.submitted_at is None:
+        listings.submit_revision(revision=pending, by=world.provider)
+    go(page, on_task_list("published")(world))
+    press(page, "Withdraw your changes")
+    expect(page.get_by_text("Your changes are withdrawn", exact=False)).to_be_visible()
+
+
 def on_review(listing: str) -> Callable[[Listings], str]:
     return lambda world: f"/council/listings/{getattr(world, listing).slug}/"
 
@@ -392,6 +410,9 @@ PAGES = [
                  opened(on_task_list("published"), showing="Changes waiting for approval")),
     AccountPage("task list, changes not sent", "provider",
                  opened(on_task_list("editing"), showing="Changes not sent yet")),
+    AccountPage("task list, a change just saved", "provider", just_saved_a_change),
+    AccountPage("task list, changes just withdrawn", "provider", changes_just_withdrawn),
+    AccountPage("before you start", "provider", opened(task("before-you-start/"), showing="Before you start")),
     AccountPage("about your enterprise", "provider", opened(task("about/")), summary_too_long),
     AccountPage("contact details", "provider", opened(task("contact/")),
                  sent_with(task("contact/"), {"Phone number": "call me", "Email address": "jean@"},

@@ -54,6 +54,7 @@ PERSON_POSTCODE = "WR14 3PQ"
 
 PERSON = "Margaret Evans"
 PERSON_PHONE = "01684 000111"
+REFERRER_PHONE = "01905 765432"
 WHAT_MATTERS = "Seeing people again since her husband died, and singing."
 SUPPORT_WANTED = "A day club once a week, with lunch."
 SAFETY = "Uses a walking frame. Ring the bell and wait: she takes a while to reach the door."
@@ -151,12 +152,12 @@ def then_the_timeline_shows(page: Page, steps: list[tuple[str, str, str]]) -> No
 
 def when_they_search_near_the_person_for_day_clubs(page: Page) -> None:
     then_the_heading_is(page, "Find care and support near you")
-    page.get_by_label("Postcode", exact=True).fill(PERSON_POSTCODE)
+    page.get_by_label("Postcode or place", exact=True).fill(PERSON_POSTCODE)
     press(page, "Search")
-    then_the_heading_is(page, f"2 services found near {PERSON_POSTCODE}")
+    then_the_heading_is(page, f"2 services found within 5 miles of {PERSON_POSTCODE}")
     page.get_by_role("group", name="Type of support").get_by_label("Day clubs", exact=True).check()
     press(page, "Apply filters")
-    then_the_heading_is(page, f"1 service found near {PERSON_POSTCODE}")
+    then_the_heading_is(page, f"1 service found within 5 miles of {PERSON_POSTCODE}")
     expect(page.locator(".app-result h2")).to_have_text([DAY_CLUB])
 
 
@@ -182,7 +183,8 @@ def when_they_answer_every_question(page: Page) -> None:
     continue_(page)
 
     expect(page.get_by_role("heading", level=1)).to_contain_text("What is their postcode?")
-    page.get_by_label("What is their postcode?").fill(PERSON_POSTCODE.lower())
+    expect(page.get_by_label("What is their postcode?")).to_have_value(PERSON_POSTCODE)  # the one searched near
+    expect(page.get_by_text(f"We have filled in {PERSON_POSTCODE}, the postcode you searched near")).to_be_visible()
     continue_(page)
 
     then_the_heading_is(page, "What matters to them, and the support they want")
@@ -193,7 +195,15 @@ def when_they_answer_every_question(page: Page) -> None:
     continue_(page)
 
     expect(page.get_by_role("heading", level=1)).to_contain_text("How soon do they need support?")
-    check(page, "Within a week")
+    check(page, "Soon – within 2 working days")
+    continue_(page)
+
+    expect(page.get_by_role("heading", level=1)).to_contain_text("How will the support be paid for?")
+    check(page, "Direct payment or personal budget")
+    continue_(page)
+
+    expect(page.get_by_role("heading", level=1)).to_contain_text("What is your phone number?")
+    page.get_by_label("What is your phone number?").fill(REFERRER_PHONE)
     continue_(page)
 
 
@@ -209,7 +219,9 @@ def then_they_check_their_answers(page: Page) -> None:
         "What matters to them": WHAT_MATTERS,
         "Support they want": SUPPORT_WANTED,
         "To work safely, the provider must know": SAFETY,
-        "How soon": "Within a week",
+        "How soon": "Soon – within 2 working days",
+        "How it will be paid for": "Direct payment or personal budget",
+        "Your phone number": REFERRER_PHONE,
     }.items():
         row = answers.locator(".govuk-summary-list__row").filter(
             has=page.locator(".govuk-summary-list__key", has_text=re.compile(rf"^{re.escape(key)}$"))
@@ -223,6 +235,7 @@ def when_they_send_it(page: Page) -> str:
     reference = page.locator(".govuk-panel__body strong").inner_text().strip()
     assert REFERENCE.match(reference), f"{reference!r} is not a reference like K7QM-3FXD"
     expect(page.get_by_text(f"The person can quote this reference if they phone {ENTERPRISE}.")).to_be_visible()
+    expect(page.get_by_text("They should answer within 2 working days.")).to_be_visible()  # as urgent as it is
     return reference
 
 
@@ -266,6 +279,9 @@ def then_they_see_the_persons_details(page: Page) -> None:
     details = page.locator(".govuk-summary-list").first
     for shown in [PERSON, PERSON_PHONE, PERSON_POSTCODE, WHAT_MATTERS, SUPPORT_WANTED, SAFETY]:
         expect(details).to_contain_text(shown)
+    phone_link = page.get_by_role("link", name=REFERRER_PHONE)
+    expect(phone_link).to_have_attribute("href", f"tel:{REFERRER_PHONE.replace(' ', '')}")
+    expect(page.locator(".govuk-summary-list")).to_contain_text(["Direct payment or personal budget"])
     expect(page.locator("#access-log ~ table")).to_contain_text(f"{PROVIDER_NAME} (you)")
 
 

@@ -64,6 +64,8 @@ def test_one_referral_has_waited_long_enough_to_show_no_response_yet(demo_direct
     assert len(waiting) == 1
     assert waiting[0].events.filter(action=ReferralEvent.Action.REMINDED).count() == 1
     assert waiting[0].provider_reminded_at is not None
+    assert waiting[0].events.filter(action=ReferralEvent.Action.ESCALATED).count() == 1
+    assert list(Referral.objects.escalated()) == waiting  # on the council staff's list of unanswered referrals
 
 
 def test_the_events_agree_with_each_referrals_status_and_dates(demo_directory):

@@ -50,7 +50,7 @@ EXPECTED = {
     "services per enterprise": "7eb6568f882c0546",
     "services": "78beb768a63d5fe3",
     "accounts": "6c206a7d589e1d85",
-    "referrals": "ff57a30043941b99",
+    "referrals": "9aaece276c83d4b0",  # bank holidays skipped; the unanswered one passed to the council (issue 14)
 }
 
 

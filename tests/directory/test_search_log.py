@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.db import connection
 from django.test import Client
 
 from directory.models import SearchRecord
@@ -26,6 +27,16 @@ def test_a_search_is_recorded_with_the_postcode_district_only(client, a_day_club
     assert record.words == "club"
     assert record.result_count == 1
     assert "2EY" not in str(record.__dict__)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_only_the_record_of_a_search_is_committed_without_waiting_for_the_disk(client, a_day_club):
+    client.get("/search/", {"q": "club"})
+
+    assert SearchRecord.objects.get().words == "club"
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone() == ("on",)
 
 
 def test_a_search_that_found_nothing_is_recorded_with_no_results(client, a_day_club):

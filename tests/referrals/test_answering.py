@@ -295,6 +295,22 @@ class TestReferralPage:
                      "Adult Social Care – Wyre Forest team", "Waiting for an answer", "Referral sent"]:
             assert fact in page, fact
 
+    def test_it_gives_the_referrers_phone_number_and_how_the_support_will_be_paid_for(self, people, jean):
+        referral = make_referral(service=people.day_club, referrer=people.ruth, referrer_phone="01905 765432",
+                                 funding="direct_payment")
+
+        page = html(jean.get(url(referral)))
+
+        assert 'href="tel:01905765432">01905 765432</a>' in page
+        assert "How it will be paid for" in page and "Direct payment or personal budget" in page
+
+    def test_a_referral_sent_before_the_form_asked_says_so(self, people, jean):
+        referral = make_referral(service=people.day_club, referrer=people.ruth, referrer_phone="", funding="")
+
+        page = html(jean.get(url(referral)))
+
+        assert "Not asked" in page and "tel:" not in page
+
     def test_each_opening_is_recorded_in_the_access_log_and_shown(self, people, referral, jean):
         jean.get(url(referral))
         page = html(jean.get(url(referral)))

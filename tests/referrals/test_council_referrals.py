@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from referrals import lifecycle
 from referrals.models import PERSONAL_FIELDS, AccessLog, Referral
-from tests.factories import make_enterprise, make_referral, make_service, make_user
+from tests.factories import make_enterprise, make_referral, make_service, make_user, working_days_ago
 
 URL = "/council/referrals/"
 PERSONAL = ["Margaret Evans", "01905 000111", "Getting out of the house", "A weekly day club", "walking frame",
@@ -122,7 +122,7 @@ def test_it_counts_the_referrals_in_each_status_and_filters_by_one(client, peopl
     for status in ["accepted", "accepted", "declined"]:
         made = make_referral(service=people.day_club, referrer=people.ruth)
         Referral.objects.filter(pk=made.pk).update(status=status, first_response_at=timezone.now())
-    unanswered = make_referral(service=people.day_club, referrer=people.owen, sent_at=days_ago_at(8))
+    unanswered = make_referral(service=people.day_club, referrer=people.owen, sent_at=working_days_ago(6))
     page = text(signed_in(client, people.stella).get(URL))
     for words in ["All (5)", "No response yet (1)", "Waiting for an answer (2)", "Accepted (2)", "Declined (1)",
                   "Support started (0)", "Withdrawn (0)"]:
@@ -175,4 +175,101 @@ def test_a_long_list_is_shown_a_page_at_a_time(client, people):
     assert made[0].reference in first and made[54].reference not in first
     second = signed_in(client, people.stella).get(URL, {"page": 2})
     assert made[54].reference in text(second) and made[0].reference not in text(second)
-    assert 'aria-current="page">2<' in html(second)
+    assert re.search(r'aria-current="page"[^>]*>\s*2\s*<', html(second))
+
+
+# Unanswered referrals, passed to the council ---------------------------------------------------------------------
+
+UNANSWERED = "/council/referrals/unanswered/"
+
+
+@pytest.fixture
+def escalated(people):
+    """Ruth's referral, sent 10 working days ago, the provider reminded and then the council told 5 days ago."""
+    referral = make_referral(service=people.day_club, referrer=people.ruth, sent_at=working_days_ago(10))
+    Referral.objects.filter(pk=referral.pk).update(provider_reminded_at=working_days_ago(5),
+                                                   escalated_at=timezone.now())
+    referral.refresh_from_db()
+    return referral
+
+
+@pytest.mark.parametrize("who, expected", [
+    ("stella", 200), ("hugo", 200),
+    ("ruth", 403), ("colin", 403), ("owen", 403), ("jean", 403), ("sam", 403), ("public", 403),
+])
+def test_only_council_staff_may_see_the_unanswered_referrals(client, people, escalated, who, expected):
+    user = make_user("resident@example.com") if who == "public" else getattr(people, who)
+    assert signed_in(client, user).get(UNANSWERED).status_code == expected
+
+
+def test_anonymous_people_are_sent_to_sign_in_for_the_unanswered_referrals(client, escalated):
+    response = client.get(UNANSWERED)
+    assert response.status_code == 302 and response["Location"].startswith("/sign-in/")
+
+
+def test_the_unanswered_referrals_page_answers_only_get(client, people, escalated):
+    assert signed_in(client, people.stella).post(UNANSWERED).status_code == 405
+
+
+def test_staff_see_each_unanswered_referral_with_the_working_days_it_has_waited(client, people, escalated):
+    people.lunch_club.phone = "01684 000222"
+    people.lunch_club.save()
+    waiting_not_passed_on = make_referral(service=people.day_club, referrer=people.ruth, sent_at=working_days_ago(7))
+
+    response = signed_in(client, people.stella).get(UNANSWERED)
+
+    page = text(response)
+    assert re.search(r"<h1[^>]*>\s*Unanswered referrals\s*</h1>", html(response))
+    assert "1 unanswered referral, the longest waiting first" in page
+    row = _row(html(response), escalated.reference)
+    assert "Thursday Day Club" in row and "Malvern Lunch Club" in row and "01684 000222" in row
+    assert "Adult Social Care – Wyre Forest team" in row
+    assert "10 working days" in row
+    assert f'href="/council/listings/{people.lunch_club.slug}/"' in row
+    assert waiting_not_passed_on.reference not in page
+
+
+def test_staff_of_another_council_do_not_see_this_councils_unanswered_referrals(client, people, escalated):
+    page = text(signed_in(client, people.hugo).get(UNANSWERED))
+    assert escalated.reference not in page
+    assert "No referrals are waiting for you" in page
+
+
+def test_a_referral_leaves_the_list_once_the_provider_answers(client, people, escalated):
+    lifecycle.accept(referral=escalated, by=people.jean)
+    page = text(signed_in(client, people.stella).get(UNANSWERED))
+    assert escalated.reference not in page and "No referrals are waiting for you" in page
+
+
+def test_the_referrals_page_points_staff_to_the_unanswered_ones(client, people, escalated):
+    response = signed_in(client, people.stella).get(URL)
+    assert "1 referral still without an answer after a reminder" in text(response)
+    assert f'href="{UNANSWERED}"' in html(response)
+
+    lifecycle.accept(referral=escalated, by=people.jean)
+    assert "still without an answer" not in text(signed_in(client, people.stella).get(URL))
+
+
+def test_the_unanswered_list_never_shows_or_even_selects_the_persons_details(client, people, escalated):
+    lifecycle.send_message(referral=escalated, by=people.ruth, text="Margaret is still waiting")
+    signed_in(client, people.stella)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(UNANSWERED)
+    assert response.status_code == 200 and escalated.reference in html(response)
+    for detail in [*PERSONAL, "Margaret", "01905 765432"]:
+        assert detail not in html(response)
+    personal_columns = [f'"referrals_referral"."{field}"' for field in PERSONAL_FIELDS]
+    for query in queries.captured_queries:
+        assert not any(column in query["sql"] for column in personal_columns), query["sql"]
+        assert "referrals_referralevent" not in query["sql"], query["sql"]
+    assert not AccessLog.objects.exists()
+
+
+@pytest.mark.parametrize("page", ["2", "0", "-1", "nonsense", "99999999999999999999999", "1\x00"])
+def test_any_page_number_shows_a_page_of_unanswered_referrals(client, people, escalated, page):
+    response = signed_in(client, people.stella).get(UNANSWERED, {"page": page})
+    assert response.status_code == 200 and escalated.reference in html(response)
+
+
+def _row(page_html: str, reference: str) -> str:
+    return next(row for row in page_html.split("<tr") if reference in row)

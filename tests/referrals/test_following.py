@@ -13,8 +13,8 @@ from referrals import access, lifecycle
 from referrals.access import received_referrals
 from referrals.forms_following import STATUS_FILTERS
 from referrals.models import AccessLog, Referral, ReferralEvent
-from referrals.reminders import no_response_cutoff
-from tests.factories import make_referral, make_user
+from referrals.reminders import escalate_to_council, no_response_cutoff, send_provider_reminders
+from tests.factories import make_referral, make_user, working_days_ago
 
 Status = Referral.Status
 PERSONAL = ["Margaret Evans", "01905 000111", "Getting out of the house", "A weekly day club", "walking frame"]
@@ -241,15 +241,14 @@ def test_a_filter_that_matches_nothing_says_so(client, people, referral):
 
 @pytest.fixture
 def waiting(people):
-    """Sent 8 calendar days ago (at least 5 working days, whatever today is): one unanswered, one answered with a
-    question, one accepted; and one sent today."""
+    """Sent 6 working days ago: one unanswered, one answered with a question, one accepted; and one sent today."""
     unanswered = make_referral(service=people.day_club, referrer=people.ruth, person_name="Una Answered",
-                               sent_at=days_ago_at(8))
+                               sent_at=working_days_ago(6))
     asked = make_referral(service=people.day_club, referrer=people.ruth, person_name="Quentin Asked",
-                          sent_at=days_ago_at(8))
+                          sent_at=working_days_ago(6))
     lifecycle.send_message(referral=asked, by=people.jean, text="Does she need transport?")
     accepted = make_referral(service=people.day_club, referrer=people.ruth, person_name="Alice Accepted",
-                             sent_at=days_ago_at(8))
+                             sent_at=working_days_ago(6))
     lifecycle.accept(referral=accepted, by=people.jean)
     recent = make_referral(service=people.day_club, referrer=people.ruth, person_name="Rosa Recent")
     return {"unanswered": unanswered, "asked": asked, "accepted": accepted, "recent": recent}
@@ -304,7 +303,7 @@ def test_a_long_list_is_shown_a_page_at_a_time(client, people):
     assert "Showing 1 to 25" in first
     second = signed_in(client, people.ruth).get("/referrals/", {"page": 2})
     assert made[29].reference in text(second) and made[0].reference not in text(second)
-    assert 'aria-current="page">2<' in html(second)
+    assert re.search(r'aria-current="page"[^>]*>\s*2\s*<', html(second))
 
 
 # A referral and its timeline -----------------------------------------------------------------------------------------
@@ -375,7 +374,7 @@ def test_the_withdraw_link_is_offered_only_before_support_starts(client, people,
 def test_a_referral_waiting_too_long_says_so_and_gives_the_providers_phone(client, people):
     people.lunch_club.phone = "01684 000222"
     people.lunch_club.save()
-    waiting = make_referral(service=people.day_club, referrer=people.ruth, sent_at=days_ago_at(8))
+    waiting = make_referral(service=people.day_club, referrer=people.ruth, sent_at=working_days_ago(6))
     page = text(signed_in(client, people.ruth).get(f"/referrals/{waiting.reference}/"))
     assert "No response yet" in page
     days = re.search(r"Malvern Lunch Club has not answered in (\d+) working days", page)
@@ -440,7 +439,8 @@ def test_an_empty_reply_is_refused_beside_the_box(client, people, referral, mail
     page = html(response)
     assert "<title>Error: " in page
     assert '<a href="#id_message">Enter your message</a>' in page
-    assert re.search(r'id="id_message-error"[^>]*>.*Enter your message', page)
+    beside = r'id="id_message-error"[^>]*>\s*(<span class="govuk-visually-hidden">Error:</span>)?\s*Enter your message'
+    assert re.search(beside, page)
     assert "Margaret Evans" in text(response)  # still the whole referral page
     assert not referral.events.filter(action="message").exists()
     assert mailoutbox == []
@@ -563,3 +563,23 @@ def test_a_too_long_reason_keeps_what_was_typed(client, people, referral):
     assert typed.strip() in html(response)
     referral.refresh_from_db()
     assert referral.status == Status.SENT
+
+
+def test_the_referrer_sees_that_a_referral_still_unanswered_was_passed_to_the_council(client, people):
+    waiting = make_referral(service=people.day_club, referrer=people.ruth, sent_at=working_days_ago(10))
+    send_provider_reminders()
+    Referral.objects.filter(pk=waiting.pk).update(provider_reminded_at=working_days_ago(5))
+    escalate_to_council()
+
+    page = text(signed_in(client, people.colin).get(f"/referrals/{waiting.reference}/"))
+    assert "No response yet" in page
+    assert ("we passed your referral to the staff of Worcestershire County Council, who will contact them"
+            in page)
+    assert "Passed to the council" in page  # in what has happened
+
+
+def test_a_referral_not_passed_on_does_not_say_so(client, people):
+    waiting = make_referral(service=people.day_club, referrer=people.ruth, sent_at=working_days_ago(6),
+                            provider_reminded_at=timezone.now())
+    page = text(signed_in(client, people.ruth).get(f"/referrals/{waiting.reference}/"))
+    assert "No response yet" in page and "passed your referral" not in page

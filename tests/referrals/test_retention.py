@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.db.models import Count
-from django.template.loader import render_to_string
+from django.template import engines
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
@@ -93,7 +93,7 @@ def test_a_referral_declined_13_months_ago_loses_the_persons_details(people):
     kept = {field: getattr(referral, field) for field in (
         "reference", "status", "decline_reason", "outcome", "service_id", "service_name", "enterprise_id",
         "referrer_id", "organisation_id", "sent_at", "first_response_at", "closed_at", "consent_method",
-        "consent_given_on", "urgency", "contact_method",
+        "consent_given_on", "urgency", "contact_method", "funding",
     )}
     events_before = list(referral.events.values_list("pk", "action", "actor_id", "side", "from_status", "to_status",
                                                       "at"))
@@ -104,7 +104,7 @@ def test_a_referral_declined_13_months_ago_loses_the_persons_details(people):
     referral = Referral.objects.get(pk=referral.pk)
     assert {field: getattr(referral, field) for field in PERSONAL_FIELDS} == {
         "person_name": "", "phone": "", "email": "", "address": "", "postcode": "", "date_of_birth": None,
-        "what_matters": "", "support_wanted": "", "safety_notes": "",
+        "what_matters": "", "support_wanted": "", "safety_notes": "", "referrer_phone": "",
     }
     assert {field: getattr(referral, field) for field in kept} == kept
     assert referral.personal_details_erased_at is not None
@@ -268,7 +268,12 @@ def test_opening_an_erased_referral_is_not_logged_as_seeing_personal_details(peo
 
 
 # ---------------------------------------------------------------------------------------------------------- display
-# The shared templates the referral pages render an erased referral with, and the pages themselves.
+# The shared macros the referral pages render an erased referral with, and the pages themselves.
+
+
+def referral_macro(name: str):
+    """A macro of templates/referrals/_macros.html, to call with its arguments."""
+    return getattr(engines["jinja2"].env.get_template("referrals/_macros.html").module, name)
 
 
 def test_the_persons_details_template_says_the_details_were_erased(people):
@@ -276,7 +281,7 @@ def test_the_persons_details_template_says_the_details_were_erased(people):
     erase_personal_details()
     referral = Referral.objects.select_related("enterprise", "referrer", "organisation").get(pk=referral.pk)
 
-    html = render_to_string("referrals/_person.html", {"referral": referral, "retention_months": 12})
+    html = referral_macro("person")(referral, 12)
 
     assert "This referral closed more than 12 months ago, so the person’s details were erased on" in html
     assert f"erased on {format_date(timezone.localtime(referral.personal_details_erased_at), 'j F Y')}" in html
@@ -290,10 +295,7 @@ def test_the_timeline_of_an_erased_referral_keeps_what_happened_without_the_word
     erase_personal_details()
     referral.refresh_from_db()
 
-    html = render_to_string(
-        "referrals/_timeline.html",
-        {"referral": referral, "events": referral.events.select_related("actor")},
-    )
+    html = referral_macro("timeline")(referral, referral.events.select_related("actor"))
 
     for heading in ("Referral sent", "Message", "Declined", "Personal details erased"):
         assert heading in html

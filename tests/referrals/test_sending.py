@@ -1,6 +1,7 @@
 """Sending a referral: the question pages, check your answers, sending once however often "Send" is pressed, the
 confirmation, who may refer, and the "Refer someone" action on the public pages."""
 
+import re
 import threading
 import uuid
 
@@ -12,9 +13,10 @@ from django.urls import reverse
 
 from enterprises.models import Enterprise
 from referrals.models import Referral, ReferralEvent
-from tests.factories import make_enterprise, make_service, make_user
+from tests.factories import make_enterprise, make_postcode, make_service, make_user
 
-FLOW = ["start", "consent", "no_consent", "person", "postcode", "needs", "safety", "urgency", "check"]
+FLOW = ["start", "consent", "no_consent", "person", "postcode", "needs", "safety", "urgency", "funding", "phone",
+        "check"]
 
 ANSWERS = {
     "consent": {"consent": "phone"},
@@ -28,6 +30,8 @@ ANSWERS = {
     "needs": {"what_matters": "Seeing her friends from church again", "support_wanted": "A weekly day club with lunch"},
     "safety": {"safety_notes": "Uses a walking frame; a friendly dog called Biscuit"},
     "urgency": {"urgency": "week"},
+    "funding": {"funding": "direct_payment"},
+    "phone": {"referrer_phone": "01905 765432"},
 }
 
 
@@ -38,6 +42,17 @@ def url(name, service, **query):
 
 def html(response) -> str:
     return response.content.decode()
+
+
+def value_of(page: str, name: str) -> str | None:
+    """The value an input is filled with ("" when it is empty)."""
+    field = re.search(rf'<input[^>]*name="{name}"[^>]*>', page).group(0)
+    found = re.search(r'value="([^"]*)"', field)
+    return found.group(1) if found else ""
+
+
+def text(response) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html(response)))
 
 
 def signed_in(client, user):
@@ -101,6 +116,7 @@ def test_ruth_refers_a_person_and_every_answer_is_saved(client, people, django_c
     assert referral.support_wanted == "A weekly day club with lunch"
     assert referral.safety_notes == "Uses a walking frame; a friendly dog called Biscuit"
     assert (referral.consent_method, referral.urgency, referral.status) == ("phone", "week", "sent")
+    assert (referral.funding, referral.referrer_phone) == ("direct_payment", "01905 765432")
     assert referral.consent_given_on is not None
     assert ReferralEvent.objects.filter(referral=referral, action="sent").count() == 1
     assert draft(client, people.day_club) is None
@@ -140,6 +156,94 @@ def test_the_confirmation_gives_the_reference_and_what_happens_next(client, peop
     assert "Margaret" not in page
 
 
+@pytest.mark.parametrize(("urgency", "promise"), [
+    ("soon", "within 2 working days"), ("week", "within 5 working days"), ("routine", "within 5 working days"),
+])
+def test_the_confirmation_promises_an_answer_as_soon_as_the_urgency_needs(client, people, urgency, promise):
+    signed_in(client, people.ruth)
+    answer(client, people.day_club, upto="urgency")
+    for page, data in [("urgency", {"urgency": urgency}), ("funding", ANSWERS["funding"]), ("phone", ANSWERS["phone"])]:
+        client.post(url(page, people.day_club), data)
+    referral = sent_ok(send(client, people.day_club))
+
+    page = text(client.get(reverse("referrals:confirmation", kwargs={"reference": referral.reference})))
+
+    assert f"They should answer {promise}." in page
+
+
+def test_the_postcode_searched_near_is_offered_not_typed_again(client, people):
+    signed_in(client, people.ruth)
+    client.get(reverse("search"), {"postcode": "wr1 2ey"})
+    answer(client, people.day_club, upto="postcode")
+
+    page = html(client.get(url("postcode", people.day_club)))
+
+    assert value_of(page, "postcode") == "WR1 2EY"
+    assert "We have filled in WR1 2EY, the postcode you searched near" in page
+    assert client.post(url("postcode", people.day_club), {"postcode": "WR1 2EY"}).url == url("needs", people.day_club)
+    assert draft(client, people.day_club)["postcode"] == "WR1 2EY"
+
+
+def test_the_persons_own_postcode_is_kept_over_the_one_searched_near(client, people):
+    make_postcode("B1 1AA", 406000, 286000)
+    signed_in(client, people.ruth)
+    answer(client, people.day_club, upto="needs")  # answered WR1 2EY
+    client.get(reverse("search"), {"postcode": "B1 1AA"})
+
+    page = html(client.get(url("postcode", people.day_club, change="1")))
+
+    assert value_of(page, "postcode") == "WR1 2EY" and "you searched near" not in page
+
+
+def test_without_a_search_the_postcode_is_asked_for_empty(client, people):
+    signed_in(client, people.ruth)
+    answer(client, people.day_club, upto="postcode")
+
+    page = html(client.get(url("postcode", people.day_club)))
+
+    assert value_of(page, "postcode") == "" and "you searched near" not in page
+
+
+def test_the_phone_number_given_last_time_is_offered(client, people):
+    signed_in(client, people.ruth)
+    assert value_of(html(_phone_page(client, people)), "referrer_phone") == ""
+    answer(client, people.day_club, upto="check")
+    sent_ok(send(client, people.day_club))
+
+    page = html(_phone_page(client, people))
+
+    assert value_of(page, "referrer_phone") == "01905 765432"
+    assert "This is the number you gave last time" in page
+
+
+def test_a_colleagues_phone_number_is_not_offered(client, people):
+    signed_in(client, people.ruth)
+    answer(client, people.day_club, upto="check")
+    sent_ok(send(client, people.day_club))
+
+    assert value_of(html(_phone_page(signed_in(Client(), people.colin), people)), "referrer_phone") == ""
+
+
+def _phone_page(client, people):
+    answer(client, people.day_club, upto="phone")
+    return client.get(url("phone", people.day_club))
+
+
+def test_the_start_page_gives_the_councils_own_safeguarding_contacts(client, people, settings):
+    settings.SAFEGUARDING_ADULTS_CONTACT = "the council’s website"
+    council = people.lunch_club.council
+    council.safeguarding_adults_contact = "Worcestershire Adult Front Door on 01905 768053"
+    council.safeguarding_children_contact = "the Family Front Door on 01905 822666"
+    council.save()
+    signed_in(client, people.ruth)
+
+    for page in ["start", "no_consent"]:
+        shown = text(client.get(url(page, people.day_club)))
+        assert "contact Worcestershire Adult Front Door on 01905 768053" in shown
+        assert "contact the Family Front Door on 01905 822666" in shown
+        assert "the council’s website" not in shown
+
+
 def test_each_page_goes_on_to_the_next_with_a_back_link_to_the_one_before(client, people):
     signed_in(client, people.ruth)
     service = people.day_club
@@ -153,7 +257,7 @@ def test_each_page_goes_on_to_the_next_with_a_back_link_to_the_one_before(client
         assert f'href="{url(previous, service)}" class="govuk-back-link"' in html(shown)
         assert client.post(url(page, service), ANSWERS[page]).url == url(following, service)
     check = client.get(url("check", service))
-    assert f'href="{url("urgency", service)}" class="govuk-back-link"' in html(check)
+    assert f'href="{url("phone", service)}" class="govuk-back-link"' in html(check)
 
 
 def test_the_start_page_warns_it_is_not_for_emergencies_and_says_where_to_go(client, people, settings):
@@ -384,6 +488,12 @@ BAD_ANSWERS = [
      "What matters to them must be 2,000 characters or fewer", "Lunch"),
     ("safety", {"safety_notes": "y" * 2001}, "What the provider must know must be 2,000 characters or fewer", "yyyy"),
     ("urgency", {}, "Select how soon the person needs support", None),
+    ("urgency", {"urgency": "yesterday"}, "Select a valid choice", None),
+    ("funding", {}, "Select how the support will be paid for", None),
+    ("funding", {"funding": "lottery"}, "Select a valid choice", None),
+    ("phone", {"referrer_phone": ""}, "Enter your phone number", None),
+    ("phone", {"referrer_phone": "ring me"}, "Enter a phone number, like 01632 960 001", "ring me"),
+    ("phone", {"referrer_phone": "0" * 41}, "Your phone number must be 40 characters or fewer", "0" * 41),
 ]
 
 
@@ -401,6 +511,17 @@ def test_a_bad_answer_is_explained_beside_the_field_keeping_what_was_typed(clien
     if kept:
         assert kept in shown
     assert Referral.objects.count() == 0
+
+
+def test_a_long_answer_is_never_cut_short_by_the_browser(client, people):
+    signed_in(client, people.ruth)
+    answer(client, people.day_club, upto="needs")
+
+    page = html(client.get(url("needs", people.day_club)))
+
+    for name in ("what_matters", "support_wanted"):
+        box = re.search(rf'<textarea[^>]*name="{name}"[^>]*>', page).group(0)
+        assert "maxlength" not in box  # too long is told beside the box, with all of it kept
 
 
 def test_the_postcode_is_kept_normalised_and_need_not_be_one_we_know(client, people):
@@ -427,7 +548,8 @@ def test_only_the_detail_for_the_chosen_way_of_contact_is_needed(client, people)
 # Skipping ahead, and changing an answer ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("page", ["consent", "person", "postcode", "needs", "safety", "urgency", "check"])
+@pytest.mark.parametrize("page", ["consent", "person", "postcode", "needs", "safety", "urgency", "funding", "phone",
+                                  "check"])
 def test_with_no_referral_started_every_page_goes_back_to_the_start(client, people, page):
     signed_in(client, people.ruth)
 
@@ -435,7 +557,8 @@ def test_with_no_referral_started_every_page_goes_back_to_the_start(client, peop
 
 
 @pytest.mark.parametrize(("answered_up_to", "visiting"), [
-    ("consent", "needs"), ("person", "urgency"), ("postcode", "check"), ("urgency", "check"),
+    ("consent", "needs"), ("person", "urgency"), ("postcode", "check"), ("urgency", "check"), ("funding", "phone"),
+    ("phone", "check"),
 ])
 def test_skipping_ahead_goes_to_the_first_question_not_yet_answered(client, people, answered_up_to, visiting):
     signed_in(client, people.ruth)
@@ -453,9 +576,10 @@ def test_check_your_answers_shows_them_all_with_a_change_link_each(client, peopl
 
     for shown in ["Yes – on the phone", "Margaret Evans", "27 March 1948", "01905 000111", "margaret@example.org",
                   "4 Foregate Street<br>Worcester", "WR1 2EY", "Seeing her friends from church again",
-                  "A weekly day club with lunch", "a friendly dog called Biscuit", "Within a week"]:
+                  "A weekly day club with lunch", "a friendly dog called Biscuit", "Within a week",
+                  "Direct payment or personal budget", "01905 765432"]:
         assert shown in page
-    for question in ["consent", "person", "postcode", "needs", "safety", "urgency"]:
+    for question in ["consent", "person", "postcode", "needs", "safety", "urgency", "funding", "phone"]:
         assert f'href="{url(question, people.day_club, change="1")}"' in page
     assert '<span class="govuk-visually-hidden"> their postcode</span>' in page
     assert f'name="submission_key" value="{draft(client, people.day_club)["submission_key"]}"' in page

@@ -28,6 +28,7 @@ Malvern 2 April WR14 "gardening" 0; Malvern 10 April WR14 "gardening" 0; Malvern
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -39,7 +40,7 @@ from django.utils import timezone
 from directory.models import SearchRecord
 from enterprises.models import Capacity, Delivery, Enterprise, Organisation, StaffMembership
 from referrals.models import Referral
-from reports import charts
+from reports import charts, tables
 from reports import figures as reports
 from tests.factories import (
     days_ago,
@@ -593,7 +594,7 @@ def test_a_horizontal_chart_escapes_its_labels_and_is_an_image_named_by_its_titl
     assert 'aria-labelledby="c1-title" aria-describedby="c1-caption"' in svg
     assert '<title id="c1-title">Fish &amp; &lt;chips&gt;</title>' in svg
     assert "A &amp; B &lt;x&gt;" in svg and "<x>" not in svg
-    assert svg.count("<rect") == 2 and 'width="0.0"' in svg  # the zero bar is there, with no width
+    assert svg.count("<rect") == 2 and 'width="0.0%"' in svg  # the zero bar is there, with no width
 
 
 def test_a_month_chart_has_a_bar_per_month_and_names_the_years():
@@ -602,3 +603,79 @@ def test_a_month_chart_has_a_bar_per_month_and_names_the_years():
 
     assert svg.count("<rect") == 3
     assert ">Nov<" in svg and ">Jan<" in svg and ">2024<" in svg and ">2025<" in svg
+
+
+def test_a_chart_has_no_viewbox_so_its_text_is_16px_however_wide_it_is_shown():
+    svg = charts.horizontal_bars(chart_id="c", title="Listings", caption_id="c-caption", bars=[("Day clubs", 3)])
+
+    assert "viewBox" not in svg
+    assert 'width="100%"' in svg and 'font-size="16"' in svg
+
+
+def test_a_long_label_wraps_above_its_bar_instead_of_being_cut_short():
+    label = "Information, advice and advocacy for carers of older adults"
+    svg = charts.horizontal_bars(chart_id="c", title="Listings", caption_id="c-caption", bars=[(label, 3)])
+
+    lines = re.findall(r'<text x="2" y="\d+" class="app-chart__text">([^<]*)</text>', svg)
+    assert " ".join(lines) == label and len(lines) > 1
+    assert all(len(line) <= charts.LABEL_CHARACTERS for line in lines)
+    assert "…" not in svg
+
+
+def band_texts(svg: str) -> dict[int, list[str]]:
+    """The text a month chart shows at each of the widths it is laid out for."""
+    return {
+        int(band): re.findall(r">([^<]+)</text>", texts)
+        for band, texts in re.findall(r'<g class="app-chart__band app-chart__band--(\d+)"[^>]*>(.*?)</g>', svg)
+    }
+
+
+def test_a_month_chart_names_as_many_months_as_its_width_has_room_for_and_every_year():
+    months = [date(2025 + index // 12, index % 12 + 1, 1) for index in range(24)]
+    svg = charts.month_bars(chart_id="m", title="Per month", caption_id="m-caption", months=months,
+                            values=[1000 * index for index in range(24)])
+
+    shown = band_texts(svg)
+    assert sorted(shown) == list(charts.BANDS)
+    narrowest, widest = shown[charts.BANDS[0]], shown[charts.BANDS[-1]]
+    assert {"Jan", "Jul", "2025", "2026"} <= set(narrowest) and "Feb" not in narrowest
+    assert {"Jan", "Mar", "May", "2025", "2026"} <= set(widest)
+    assert "23,000" not in narrowest  # no room over a bar for its value on a phone
+    assert 'display="none"' not in svg.split("app-chart__band--600")[1][:20]  # without CSS, the widest shows
+
+
+def test_a_ten_year_month_chart_still_names_the_years_on_a_phone():
+    months = [date(2016 + index // 12, index % 12 + 1, 1) for index in range(120)]
+    svg = charts.month_bars(chart_id="m", title="Per month", caption_id="m-caption", months=months, values=[1] * 120)
+
+    narrowest = band_texts(svg)[charts.BANDS[0]]
+    assert {"2016", "2019", "2022", "2025"} <= set(narrowest)
+    assert not {"Jan", "Jul"} & set(narrowest)
+
+
+# How the tables fit the screen ---------------------------------------------------------------------------------------
+
+
+def test_a_table_of_a_few_columns_becomes_a_list_of_its_rows_only_on_a_narrow_screen():
+    table = reports.Table("t", "Listings by status", ["Status", "Listings"], [reports.Row("Draft", (1,))])
+
+    assert tables.layout(table) == "app-table--stacked"
+
+
+def test_a_table_with_a_column_for_every_type_of_support_is_always_a_list_of_its_rows():
+    types = ["Advocacy", "Befriending", "Carers' support", "Day clubs", "Home help", "Housing support",
+             "Lunch clubs", "Mental health support", "Peer support", "Personal care", "Respite", "Sitting services",
+             "Transport", "Walking groups"]
+    table = reports.Table("gaps", "Gaps", ["Area", *types, "All types"],
+                          [reports.Row("Malvern Hills", tuple(range(15)))], flag_zeros=True)
+
+    assert "app-table--stacked-always" in tables.layout(table).split()
+
+
+def test_a_table_of_many_short_figures_stays_a_table_on_a_desktop_screen_with_smaller_text():
+    statuses = ["Waiting for an answer", "Accepted", "Declined", "Withdrawn", "Support started", "Support ended"]
+    table = reports.Table("by-month", "Referrals each month", ["Month", "Sent", *statuses],
+                          [reports.Row("September 2025", (12, 3, 4, 1, 1, 2, 1))], chart="months")
+
+    assert tables.layout(table).split() == [
+        "app-table--stacked", "app-table--stacked-below-60em", "app-table--compact"]

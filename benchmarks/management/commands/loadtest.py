@@ -1,28 +1,41 @@
-"""manage.py loadtest (`make loadtest`): the site under load, served the way production serves it.
+"""manage.py loadtest (`make loadtest`): how many pages a second the site serves the way production serves it, page
+by page, beside a trivial page of ours on the same machine in the same run.
 
 1. Makes sure the data is there: every GB postcode and 100,000 generated services (`manage.py bench
    --prepare-only`, which does nothing it has already done, then VACUUM ANALYZE), and the Worcestershire demo.
 2. Runs `collectstatic` with production settings (hashed, compressed names for whitenoise).
 3. Starts gunicorn with production settings (DJANGO_ENV=production, a generated SECRET_KEY, ALLOWED_HOSTS=127.0.0.1,
    SECURE_SSL_REDIRECT off because it is plain HTTP on this machine, HASHED_STATIC on) on a free local port:
-   --workers processes of --threads threads (gthread).
-4. Runs benchmarks/client.py as a second process: --concurrency keep-alive connections for --seconds after
-   a warm-up, asking for the home page, results (postcodes from the demo and all over Great Britain, with
-   and without filters and words), service pages and the shortlist, plus two trivial pages of ours in the same run
-   for comparison: /healthz (the whole middleware stack, one `SELECT 1`) and the accessibility statement (the site's
-   layout, no query of its own).
-5. Reports requests a second, p50 / p95 / p99 latency and errors, per page and in all, with the CPU used by the app,
-   PostgreSQL and the load generator, the load average, and how many public pages came from the public pages'
-   cache (directory/page_cache.py; emptied before each run; `--no-page-cache` serves with it off, to compare).
+   --workers processes of --threads threads (gthread). `--no-page-cache` serves with the public pages' cache off.
+4. Drives it with wrk (Debian's `wrk` package), one kind of page at a time, each for --seconds after --warmup
+   seconds unmeasured, --connections keep-alive connections in a closed loop (each asks again as soon as it has its
+   answer), so each kind's requests a second is what the machine can serve of that page alone:
+     - the trivial page, the accessibility statement (the site's layout, no query of its own), first and last;
+     - the home page;
+     - search, a different real postcode each time, drawn at random from all of Great Britain;
+     - search with words, each from a different postcode too;
+     - service pages, across every published service, in random order;
+     - and, labelled as an extra, the same 20 searches again and again (what the page cache is best at).
+   Every list is walked in order and never repeats a URL until it runs out (the report says if one did); the
+   warm-up walks its own list. Half of wrk's connections carry the session of a visitor with a 3-service shortlist.
+5. Reports, per kind: requests a second, p50 / p95 / p99 latency, errors, its rate as a share of the trivial
+   page's, how many pages came from the public pages' cache, and the CPU used by the app, PostgreSQL and wrk.
 
-With --outage N (embedded PostgreSQL only, or any local one whose socket directory is its data directory), it stops
-PostgreSQL (`pg_ctl stop -m fast`) --outage-at seconds into the measured run, starts it again N seconds later, and
-reports what the visitors got meanwhile: how many 503 pages, how long they took, whether anything hung, what
-/healthz said, how soon pages worked again (the app is not restarted), and what happened to a form posted during
-the outage (the 503 page's "Try again" form posts it again once the database is back). It stops the database
-that everything on this machine shares: run it only when nothing else is using it.
+Why wrk: it is an established load generator, written in C, that drives thousands of requests a second from one
+core with a few per cent of it; on this 2-core machine the generator shares the cores with gunicorn and PostgreSQL,
+so a generator in Python (ours, or Locust) would take a good part of what it measures. A small Lua script
+(benchmarks/wrk/paths.lua) feeds it the URLs.
 
-LOADTEST_SECONDS and LOADTEST_CONCURRENCY in the environment change the defaults (60 and 50), for quick runs.
+With --outage N (embedded PostgreSQL only, or any local one whose socket directory is its data directory), it runs
+a mix of pages instead (home, varied searches, service pages, the shortlist, the trivial pages) with our own
+client (benchmarks/client.py), stops PostgreSQL (`pg_ctl stop -m fast`) --outage-at seconds into the measured run,
+starts it again N seconds later, and reports what the visitors got meanwhile: how many 503 pages, how long they
+took, whether anything hung, what /healthz said, how soon pages worked again (the app is not restarted), and what
+happened to a form posted during the outage (the 503 page's "Try again" form posts it again once the database is
+back). That needs every request's time and status and a form posted by hand, which wrk does not give. It stops the
+database that everything on this machine shares: run it only when nothing else is using it.
+
+LOADTEST_SECONDS and LOADTEST_CONCURRENCY in the environment change the defaults (30 s a kind, 20 connections).
 The searches it makes are recorded like anyone's (directory.search_log); it deletes those records afterwards.
 """
 
@@ -32,7 +45,9 @@ import math
 import os
 import pwd
 import re
+import resource
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -50,15 +65,23 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from benchmarks.common import PLACES, WORDS, percentile
+from benchmarks.common import percentile
 from benchmarks.scale import SCALE_COUNCIL_NAME
+from benchmarks.traffic import random_postcodes, searches, service_paths
 from directory.models import SearchRecord
-from enterprises.models import Area, Category, ClientGroup, Enterprise, Postcode, Service
+from enterprises.models import Enterprise, Postcode, Service
 
-TARGET_P99_MS = 250
+WRK_SCRIPT = Path(__file__).resolve().parents[2] / "wrk" / "paths.lua"
 
-# The mix of pages: how often each kind is asked for. The two trivial pages are there to compare against.
-WEIGHTS = {
+TRIVIAL = "trivial page (/accessibility/)"
+REPEATED = "extra: the same 20 searches again and again"
+
+# Distinct searches drawn for each kind: more than the fastest search page serves in a run, so none repeats.
+SEARCHES_PER_KIND = 40_000
+WARMUP_PATHS = 4_000
+
+# The mix of pages in the --outage run (benchmarks/client.py): how often each kind is asked for.
+OUTAGE_WEIGHTS = {
     "home": 15,
     "results": 45,
     "service": 25,
@@ -69,38 +92,40 @@ WEIGHTS = {
 
 
 class Command(BaseCommand):
-    help = "Serve the site with gunicorn and production settings, drive it with concurrent visitors, report latency."
+    help = (
+        "Serve the site with gunicorn and production settings and drive it with wrk, one kind of page at a time "
+        "(varied searches, service pages, home, the trivial page): requests a second, latency, share of the trivial "
+        "page's rate. --outage N stops PostgreSQL meanwhile instead."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--seconds", type=float, default=float(os.environ.get("LOADTEST_SECONDS", 60)))
-        parser.add_argument("--concurrency", type=int, default=int(os.environ.get("LOADTEST_CONCURRENCY", 50)))
-        # The public pages' cache starts empty; 20 s of load fills it with what this mix asks for most, as a site
-        # that has been running has it (`--warmup 0` measures the cold start).
-        parser.add_argument("--warmup", type=float, default=20, help="Unmeasured seconds of load first (20).")
+        parser.add_argument("--seconds", type=float, default=float(os.environ.get("LOADTEST_SECONDS", 30)),
+                            help="Measured seconds for each kind of page (30; LOADTEST_SECONDS).")
+        parser.add_argument("--connections", "--concurrency", dest="connections", type=int,
+                            default=int(os.environ.get("LOADTEST_CONCURRENCY", 20)),
+                            help="Keep-alive connections (20; LOADTEST_CONCURRENCY).")
+        parser.add_argument("--warmup", type=float, default=5, help="Unmeasured seconds before each kind (5).")
+        parser.add_argument("--wrk-threads", type=int, default=2, help="wrk's threads (2: one a core).")
         # 4 × 4 on 2 cores: two processes a core, so that a request waiting for Python's lock in one process does
-        # not hold up the core, and four threads each to overlap database waits. Measured against 2×4, 3×4, 6×2 and
-        # 8×1: the same throughput (the CPU is the limit), and 4×4 and 6×2 had the shortest tails below saturation.
+        # not hold up the core, and four threads each to overlap database waits.
         parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes (4).")
         parser.add_argument("--threads", type=int, default=4, help="Threads per worker (4).")
         # gthread workers accept connections greedily, so with keep-alive clients one worker can hold twice the
         # connections of another, and requests on it wait twice as long: capping each worker's share at a little
-        # over its fair share keeps them even (measured: p99 288 ms uncapped, 231–235 ms capped at 14–15).
+        # over its fair share keeps them even.
         parser.add_argument("--worker-connections", type=int, default=None,
-                            help="gunicorn's cap on each worker's open connections (default: 1.2 × concurrency ÷ "
+                            help="gunicorn's cap on each worker's open connections (default: 1.2 × connections ÷ "
                                  "workers, rounded up).")
         parser.add_argument("--services", type=int, default=100_000, help="Generated services to have (100000).")
+        parser.add_argument("--only", nargs="+", metavar="KIND",
+                            help="Only these kinds (trivial, home, search, words, service, repeated).")
+        parser.add_argument("--no-page-cache", action="store_true",
+                            help="Serve with the public pages' cache off (PUBLIC_PAGE_CACHE_SECONDS=0), to compare.")
         parser.add_argument("--skip-setup", action="store_true", help="Do not check the data or run collectstatic.")
+        parser.add_argument("--json", dest="json_out", help="Also write the full result as JSON to this file.")
         parser.add_argument("--outage", type=float, default=0, help="Stop PostgreSQL for this many seconds.")
         parser.add_argument("--outage-at", type=float, default=None,
                             help="When, in seconds into the measured run (default: a third of the way).")
-        parser.add_argument("--per-connection", type=int, default=20,
-                            help="Requests each keep-alive connection carries (a visit) before a new one is opened "
-                                 "(20); 0 keeps each for the whole run.")
-        parser.add_argument("--rate", type=float, default=0,
-                            help="Requests a second arriving at random (an open loop) instead of a closed loop.")
-        parser.add_argument("--json", dest="json_out", help="Also write the full result as JSON to this file.")
-        parser.add_argument("--no-page-cache", action="store_true",
-                            help="Serve with the public pages' cache off (PUBLIC_PAGE_CACHE_SECONDS=0), to compare.")
 
     def handle(self, *args, **options):
         started = time.perf_counter()
@@ -110,18 +135,21 @@ class Command(BaseCommand):
             if postgres is None:
                 raise CommandError("--outage needs a PostgreSQL on this machine whose data directory is its socket "
                                    "directory (the embedded one, with DATABASE_URL unset).")
+        elif shutil.which("wrk") is None:
+            raise CommandError("wrk is not installed: apt-get install wrk (Debian's package).")
         if not options["skip_setup"]:
             self.prepare(options["services"])
         work = Path(tempfile.mkdtemp(prefix="loadtest-"))
-        plan = self.plan()
-        (work / "plan.json").write_text(json.dumps(plan))
+        self.stdout.write("Drawing the pages to ask for (random real postcodes from all of GB, every service)…")
+        kinds = self.kinds(work, options["only"]) if not options["outage"] else None
+        mixed = self.mixed_plan(work) if options["outage"] else None
         search_records_before = SearchRecord.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         cache.clear()  # every run starts with no page in the public pages' cache (directory/page_cache.py)
         connection.close()  # hold no connection of ours while PostgreSQL is stopped and started
 
         port = free_port()
         options["worker_connections"] = options["worker_connections"] or math.ceil(
-            1.2 * options["concurrency"] / options["workers"]
+            1.2 * options["connections"] / options["workers"]
         )
         app = App(port, options["workers"], options["threads"], work, page_cache=not options["no_page_cache"],
                   worker_connections=options["worker_connections"])
@@ -129,10 +157,14 @@ class Command(BaseCommand):
         try:
             self.stdout.write(f"Starting gunicorn on 127.0.0.1:{port}: {options['workers']} workers × "
                               f"{options['threads']} threads (gthread), at most {options['worker_connections']} "
-                              "connections each, production settings…")
+                              f"connections each, production settings, public pages' cache "
+                              f"{'off' if options['no_page_cache'] else 'on'}…")
             app.start()
             sampler.start()
-            result, outage = self.drive(app, port, work, options, postgres)
+            if options["outage"]:
+                result = self.drive_mixed(app, port, work, options, postgres, mixed)
+            else:
+                result = {"phases": self.drive_phases(app, port, work, options, kinds, sampler)}
         finally:
             try:
                 sampler.stop()
@@ -143,10 +175,12 @@ class Command(BaseCommand):
                     if postgres is not None and not postgres.is_running():
                         postgres.start()
         deleted, _ = SearchRecord.objects.filter(pk__gt=search_records_before).delete()
-        result["server"] = sampler.summary(result["started_wall"], result["seconds"])
-        result["request_log"] = app.request_log_summary()
-        result["outage"] = outage
-        self.report(result, options, plan, deleted)
+        if options["outage"]:
+            result["server"] = sampler.summary(result["started_wall"], result["seconds"])
+            result["request_log"] = app.request_log_summary()
+            self.report_mixed(result, options, mixed, deleted)
+        else:
+            self.report_phases(result["phases"], options, deleted)
         if options["json_out"]:
             Path(options["json_out"]).write_text(json.dumps(result, indent=1))
         self.stdout.write(f"\nLoad test took {time.perf_counter() - started:.0f} s in all; its files are in {work}.")
@@ -168,87 +202,155 @@ class Command(BaseCommand):
                        env=production_environment())
         self.stdout.write(f"  set-up done in {time.perf_counter() - step:.1f} s")
 
-    def plan(self) -> dict:
-        """The URLs each kind of page is drawn from: the same every run (a fixed seed)."""
-        import random
-
-        rng = random.Random(2026)
-        bench_places = [code for code, _, _ in PLACES]
-        present = set(Postcode.objects.filter(pk__in=bench_places).values_list("pk", flat=True))
-        demo = Service.objects.published().exclude(enterprise__council__name=SCALE_COUNCIL_NAME)
-        demo_postcodes = sorted({code for code in demo.exclude(venue_postcode="").values_list("venue_postcode",
-                                                                                              flat=True)})
-        demo_postcodes = rng.sample(demo_postcodes, min(12, len(demo_postcodes)))
-        area_postcodes = []
-        for area in Area.objects.filter(council__name=SCALE_COUNCIL_NAME).order_by("pk")[:2]:
-            found = Postcode.objects.filter(easting=area.easting, northing=area.northing).values_list("pk", flat=True)
-            area_postcodes += list(found[:1])
-        places = [code for code in bench_places if code in present] + demo_postcodes + area_postcodes
-        if not places:
+    def kinds(self, work: Path, only: list[str] | None, per_kind: int = SEARCHES_PER_KIND,
+              warmup_paths: int = WARMUP_PATHS) -> list[dict]:
+        """Each kind of page with the file of paths it walks and the file its warm-up walks: the same every run (a
+        fixed seed), so that two runs, before and after a change, ask for the same pages."""
+        if not Postcode.objects.exists():
             raise CommandError("No postcodes: run manage.py import_postcodes --all (or make loadtest) first.")
-        categories = list(Category.objects.values_list("slug", flat=True))
-        groups = list(ClientGroup.objects.values_list("slug", flat=True))
+        wanted = set(only or ["trivial", "home", "search", "words", "service", "repeated"])
+        drawn = per_kind + warmup_paths
+        postcodes = random_postcodes(2 * drawn)
+        by_postcode = searches("postcode", postcodes[:drawn])
+        with_words = searches("words", postcodes[drawn:])
+        services = service_paths()
+        split = min(warmup_paths, len(services) // 2)
+        repeated = (by_postcode[-10:] + with_words[-10:])
+        chosen = [
+            ("trivial", TRIVIAL, ["/accessibility/"], ["/accessibility/"]),
+            ("home", "home page", ["/"], ["/"]),
+            ("search", "search, a different postcode each time", by_postcode[warmup_paths:],
+             by_postcode[:warmup_paths]),
+            ("words", "search with words, each from a different postcode", with_words[warmup_paths:],
+             with_words[:warmup_paths]),
+            ("service", "service page, across all services", services[split:], services[:split]),
+            ("repeated", REPEATED, repeated, repeated),
+        ]
+        kinds = []
+        for key, label, paths, warmup in chosen:
+            if key not in wanted:
+                continue
+            path_file, warmup_file = work / f"{key}.txt", work / f"{key}-warmup.txt"
+            path_file.write_text("\n".join(paths) + "\n")
+            warmup_file.write_text("\n".join(warmup) + "\n")
+            kinds.append({"key": key, "name": label, "paths": str(path_file), "warmup": str(warmup_file),
+                          "distinct": len(set(paths))})
+        if "trivial" in wanted and len(kinds) > 1:
+            # Measured first and last: the two say how much the machine drifted meanwhile.
+            kinds.append({**kinds[0], "name": f"{TRIVIAL}, again at the end"})
+        return kinds
 
-        def variant(number):
-            place = places[number % len(places)]
-            kind = number % 10
-            if kind == 0:
-                return {"postcode": place}
-            if kind == 1:
-                return {"postcode": place, "category": rng.choice(categories)}
-            if kind == 2:
-                return {"postcode": place, "q": rng.choice(WORDS)}
-            if kind == 3:
-                return {"postcode": place, "client_group": rng.choice(groups), "distance": "10"}
-            if kind == 4:
-                return {"postcode": place, "category": rng.choice(categories), "q": rng.choice(WORDS)}
-            if kind == 5:
-                return {"postcode": place, "delivery": "home", "taking": "on"}
-            if kind == 6:
-                return {"postcode": place, "page": "2"}
-            if kind == 7:
-                return {"postcode": place, "cost": "free", "distance": "20"}
-            if kind == 8:
-                return {"postcode": place, "client_group": rng.choice(groups), "pay": "direct_payment"}
-            return {"postcode": place, "category": rng.choice(categories), "distance": "3"}
+    # The run ------------------------------------------------------------------------------------------------------
 
-        results = [f"/search/?{urlencode(variant(number))}" for number in range(400)]
-        published = Service.objects.published()
-        generated = list(published.filter(enterprise__council__name=SCALE_COUNCIL_NAME)
-                         .order_by("?").values_list("pk", flat=True)[:1500])
-        demo_services = list(demo.values_list("pk", flat=True))
-        services = generated + demo_services
+    def drive_phases(self, app, port, work, options, kinds, sampler) -> list[dict]:
+        url = f"http://127.0.0.1:{port}"
+        cookie = shortlist_session(port)
+        phases = []
+        for kind in kinds:
+            self.stdout.write(f"  {kind['name']}: {options['warmup']:g} s warm-up, {options['seconds']:g} s measured…")
+            if options["warmup"] > 0:
+                run_wrk(url, kind["warmup"], options["warmup"], options, cookie)
+            log_from = app.log_size()
+            began = time.time()
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            found = run_wrk(url, kind["paths"], options["seconds"], options, cookie)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            wrk_cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+            found.update(
+                name=kind["name"],
+                key=kind["key"],
+                distinct=kind["distinct"],
+                rps=found["requests"] / found["seconds"],
+                server=sampler.summary(began, found["seconds"]),
+                wrk_cpu_percent=round(wrk_cpu / found["seconds"] * 100),
+                page_cache=app.request_log_summary(log_from)["page_cache"],
+            )
+            phases.append(found)
+        return phases
+
+    # The report ---------------------------------------------------------------------------------------------------
+
+    def report_phases(self, phases, options, deleted_searches):
+        write = self.stdout.write
+        write("")
+        write(f"Load test: wrk, {options['connections']} keep-alive connections in a closed loop over "
+              f"{options['wrk_threads']} threads (half of them with the session of a visitor with a 3-service "
+              f"shortlist), one kind of page at a time, {options['seconds']:g} s each after {options['warmup']:g} s "
+              f"of warm-up; gunicorn {options['workers']} workers × {options['threads']} threads (gthread), at most "
+              f"{options['worker_connections']} connections a worker, DJANGO_ENV=production, DEBUG off, persistent "
+              f"database connections (CONN_MAX_AGE {production_conn_max_age()} s), public pages' cache "
+              f"{'OFF (--no-page-cache)' if options['no_page_cache'] else 'on (emptied at the start)'}. "
+              f"Data: {Service.objects.published().count():,} published services, {Postcode.objects.count():,} "
+              "postcodes. App, PostgreSQL and wrk share this machine's "
+              f"{os.cpu_count()} cores.")
+        write("")
+        trivial = [phase["rps"] for phase in phases if phase["key"] == "trivial"]
+        trivial_rps = sum(trivial) / len(trivial) if trivial else None
+        header = (f"{'page':<52} {'req/s':>7} {'share':>6} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'errors':>6} "
+                  f"{'cached':>7} {'app':>5} {'PG':>5} {'wrk':>4} {'app ms':>7} {'PG ms':>6}")
+        write(header)
+        write("-" * len(header))
+        for phase in phases:
+            latency = phase["latency_us"]
+            errors = sum(phase["errors"].values())
+            share = f"{phase['rps'] / trivial_rps:.1%}" if trivial_rps else "–"
+            hits = sum(page["hit"] for page in phase["page_cache"].values())
+            total = hits + sum(page["miss"] for page in phase["page_cache"].values())
+            cached = f"{hits / total:.0%}" if total else "–"
+            server = phase["server"]
+            write(f"{phase['name']:<52} {phase['rps']:>7.1f} {share:>6} {latency['p50'] / 1000:>7.1f} "
+                  f"{latency['p95'] / 1000:>7.1f} {latency['p99'] / 1000:>7.1f} {errors:>6,} {cached:>7} "
+                  f"{pct(server['app_cpu_percent'])} {pct(server['postgres_cpu_percent'])} "
+                  f"{phase['wrk_cpu_percent']:>3}% {per_request(server['app_cpu_percent'], phase['rps'])} "
+                  f"{per_request(server['postgres_cpu_percent'], phase['rps'], 6)}")
+        write("")
+        if trivial_rps:
+            write(f"share = requests a second as a share of the trivial page's ({trivial_rps:,.1f}/s, the mean of its "
+                  f"two runs: {', '.join(f'{rate:,.1f}' for rate in trivial)}). cached = pages from the public pages' "
+                  "cache. app, PG, wrk = CPU of gunicorn's processes, PostgreSQL's and wrk's (200% = both cores); "
+                  "app ms, PG ms = their CPU time per request, which is what sizes servers (docs/scaling.md).")
+        repeated = [phase["name"] for phase in phases if phase["requests"] > phase["distinct"] > 1
+                    and phase["key"] != "repeated"]
+        if repeated:
+            write(f"Ran out of distinct URLs and repeated some: {', '.join(repeated)}.")
+        errors = [phase["name"] for phase in phases if sum(phase["errors"].values())]
+        if errors:
+            write(f"Errors (a status outside 2xx–3xx, a timeout or a broken connection) in: {', '.join(errors)}; "
+                  "see the JSON (--json) and the app's log in the run's folder.")
+        write(f"Deleted the {deleted_searches:,} search records the run made.")
+
+    # The outage run (our own client, a mix of pages) ---------------------------------------------------------------
+
+    def mixed_plan(self, work: Path) -> dict:
+        postcodes = random_postcodes(20_000)
+        services = service_paths()
+        demo = Service.objects.published().exclude(enterprise__council__name=SCALE_COUNCIL_NAME)
         paths = {
             "home": ["/"],
-            "results": results,
-            "service": [f"/services/{pk}/" for pk in services],
+            "results": searches("postcode", postcodes[:10_000]) + searches("words", postcodes[10_000:]),
+            "service": services,
             "shortlist": ["/shortlist/"],
             "healthz (trivial)": ["/healthz"],
             "accessibility (trivial)": ["/accessibility/"],
         }
-        return {
-            "kinds": [{"name": name, "weight": weight, "paths": paths[name]} for name, weight in WEIGHTS.items()],
-            "shortlist_services": demo_services + generated[:200],
-            "places": {"GB": len(present), "demo": len(demo_postcodes), "generated areas": len(area_postcodes)},
+        plan = {
+            "kinds": [
+                {"name": name, "weight": weight, "paths": paths[name]} for name, weight in OUTAGE_WEIGHTS.items()
+            ],
+            "shortlist_services": list(demo.values_list("pk", flat=True)[:200]),
         }
+        (work / "plan.json").write_text(json.dumps(plan))
+        return plan
 
-    # The run ------------------------------------------------------------------------------------------------------
-
-    def drive(self, app, port, work, options, postgres):
-        seconds, concurrency = options["seconds"], options["concurrency"]
+    def drive_mixed(self, app, port, work, options, postgres, plan):
+        seconds, concurrency = options["seconds"], options["connections"]
         out = work / "result.json"
         command = [sys.executable, "-m", "benchmarks.client", "--port", str(port), "--plan", str(work / "plan.json"),
                    "--seconds", str(seconds), "--warmup", str(options["warmup"]),
-                   "--concurrency", str(concurrency), "--per-connection", str(options["per_connection"]),
-                   "--out", str(out)]
-        if postgres is not None:
-            command.append("--raw")
-        if options["rate"]:
-            command += ["--rate", str(options["rate"])]
-        self.stdout.write(f"Load: {concurrency} keep-alive connections for {options['warmup']:g} s of warm-up, "
-                          f"then {seconds:g} s measured (benchmarks/client.py, its own process)…")
+                   "--concurrency", str(concurrency), "--out", str(out), "--raw"]
+        self.stdout.write(f"Load: {concurrency} keep-alive connections of a mix of pages for {options['warmup']:g} s "
+                          f"of warm-up, then {seconds:g} s measured (benchmarks/client.py, its own process)…")
         client = subprocess.Popen(command, cwd=settings.BASE_DIR, stderr=subprocess.PIPE, text=True)
-        outage = None
         measuring = threading.Event()
 
         def read_stderr():
@@ -260,42 +362,29 @@ class Command(BaseCommand):
 
         reader = threading.Thread(target=read_stderr, daemon=True)
         reader.start()
-        if postgres is not None:
-            while not measuring.wait(1):
-                if client.poll() is not None:
-                    break
-            at = options["outage_at"] if options["outage_at"] is not None else seconds / 3
-            time.sleep(at)
-            outage = Outage(postgres, port, options["outage"]).run()
+        while not measuring.wait(1):
+            if client.poll() is not None:
+                break
+        at = options["outage_at"] if options["outage_at"] is not None else seconds / 3
+        time.sleep(at)
+        outage = Outage(postgres, port, options["outage"]).run()
         if client.wait() != 0:
             raise CommandError("The load generator failed (its messages are above).")
         reader.join(5)
         result = json.loads(out.read_text())
-        if outage is not None:
-            outage.update(analyse_outage(result.pop("samples"), result["started_wall"], outage))
-        return result, outage
+        outage.update(analyse_outage(result.pop("samples"), result["started_wall"], outage))
+        result["outage"] = outage
+        return result
 
-    # The report ---------------------------------------------------------------------------------------------------
-
-    def report(self, result, options, plan, deleted_searches):
+    def report_mixed(self, result, options, plan, deleted_searches):
         write = self.stdout.write
         server = result["server"]
         write("")
-        loop = ("closed loop (each sends its next request as soon as the last answer arrives)" if not result["rate"]
-                else f"open loop: {result['rate']:g} requests a second on average arriving at random, each on a free "
-                     f"connection, latency counted from when it was due ({result['unsent']} still waiting at the end)")
-        visits = (f"each carrying {result['per_connection']} requests (a visit) before a new one is opened"
-                  if result["per_connection"] else "each kept for the whole run")
-        write(f"Load test: {result['concurrency']} concurrent keep-alive connections, {visits}; {loop}, "
+        write(f"Outage run: {result['concurrency']} keep-alive connections (benchmarks/client.py), a mix of pages "
+              f"(home {OUTAGE_WEIGHTS['home']}%, varied searches {OUTAGE_WEIGHTS['results']}%, service pages "
+              f"{OUTAGE_WEIGHTS['service']}%, shortlist {OUTAGE_WEIGHTS['shortlist']}%, trivial pages 5%), "
               f"{result['seconds']:g} s measured after {result['warmup_seconds']:g} s of warm-up; half the visitors "
               "have a session with a 3-service shortlist.")
-        write(f"gunicorn {options['workers']} workers × {options['threads']} threads (gthread), at most "
-              f"{options['worker_connections']} connections a worker, DJANGO_ENV=production, "
-              f"DEBUG off, persistent database connections (CONN_MAX_AGE "
-              f"{production_conn_max_age()} s, health-checked). "
-              f"Data: {Service.objects.published().count():,} published services, "
-              f"{Postcode.objects.count():,} postcodes; results for {sum(plan['places'].values())} places "
-              f"({plan['places']['GB']} across GB, {plan['places']['demo']} in the demo).")
         write("")
         header = f"{'page':<26} {'requests':>9} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} " \
                  f"{'max ms':>7} {'errors':>7}"
@@ -304,52 +393,19 @@ class Command(BaseCommand):
         for name, row in [*result["kinds"].items(), ("all", result["all"])]:
             write(f"{name:<26} {row['requests']:>9,} {row['rps']:>7.1f} {fmt(row['p50_ms'])} {fmt(row['p95_ms'])} "
                   f"{fmt(row['p99_ms'])} {fmt(row['max_ms'])} {row['errors']:>7,}")
-        trivial = result["kinds"]["healthz (trivial)"]
-        layout = result["kinds"]["accessibility (trivial)"]
         write("")
-        if trivial["p50_ms"] and layout["p50_ms"]:
-            write("Our pages against the trivial ones in the same run (p50 ratio; near 1 means the time is mostly "
-                  "spent waiting for a free worker thread, not in the page):")
-            for name in ("home", "results", "service", "shortlist"):
-                row = result["kinds"][name]
-                write(f"  {name}: {row['p50_ms'] / trivial['p50_ms']:.1f}× /healthz's, "
-                      f"{row['p50_ms'] / layout['p50_ms']:.1f}× the accessibility statement's")
-        statuses = result["all"]["statuses"]
-        write(f"Statuses: {statuses}; reconnections after the server closed an idle keep-alive connection: "
-              f"{result['reconnects']}.")
+        write(f"Statuses: {result['all']['statuses']}; reconnections after the server closed an idle keep-alive "
+              f"connection: {result['reconnects']}.")
         if result.get("error_examples"):
             write(f"Errors without an answer: {result['error_examples']}")
-        write("")
         write(f"CPU over the measured run (of 2 cores = 200 %): app (gunicorn) {server['app_cpu_percent']} %, "
               f"PostgreSQL {server['postgres_cpu_percent']} %, load generator "
               f"{result['client_cpu_share_of_one_core'] * 100:.0f} % of one core; "
-              f"machine {server['machine_cpu_percent']} %."
-              f" Load average at the end: {server['loadavg']}.")
+              f"machine {server['machine_cpu_percent']} %. Load average at the end: {server['loadavg']}.")
         write(f"Request log: {result['request_log']['lines']:,} JSON lines from the app "
               f"({result['request_log']['unparseable']} not JSON).")
-        self.report_page_cache(result["request_log"]["page_cache"], options)
         write(f"Deleted the {deleted_searches:,} search records the run made.")
-        if result["outage"]:
-            self.report_outage(result["outage"])
-        write("")
-        p99, errors = result["all"]["p99_ms"], result["all"]["errors"]
-        if not result["outage"]:
-            write(f"{'target':<28} {'measured':<12} result")
-            write(f"{'zero errors':<28} {errors:<12,} {'PASS' if errors == 0 else 'FAIL'}")
-            verdict = "PASS" if p99 < TARGET_P99_MS else "FAIL"
-            write(f"{f'p99 under {TARGET_P99_MS} ms':<28} {f'{p99} ms':<12} {verdict}")
-
-    def report_page_cache(self, counts: dict, options):
-        if options["no_page_cache"]:
-            self.stdout.write("Public pages' cache: off (--no-page-cache): every page was rendered.")
-            return
-        hits = sum(page["hit"] for page in counts.values())
-        total = hits + sum(page["miss"] for page in counts.values())
-        by_page = ", ".join(f"{page} {row['hit'] / (row['hit'] + row['miss']):.0%} of {row['hit'] + row['miss']:,}"
-                            for page, row in sorted(counts.items()))
-        share = f"{hits / total:.0%}" if total else "none"
-        self.stdout.write(f"Public pages' cache (empty at the start; visitors not signed in): {share} of "
-                          f"{total:,} pages from the cache ({by_page}), the rest rendered.")
+        self.report_outage(result["outage"])
 
     def report_outage(self, outage):
         write = self.stdout.write
@@ -369,6 +425,63 @@ class Command(BaseCommand):
         write(f"  After the restart (the app was not restarted): the first page that needs the database answered 200 "
               f"{outage['first_ok_after_start']} s after PostgreSQL was ready; of the {after['requests']:,} requests "
               f"after that, {after['errors']} failed.")
+
+
+# Driving it with wrk ----------------------------------------------------------------------------------------------
+
+
+def run_wrk(url: str, paths_file: str, seconds: float, options: dict, cookie: str) -> dict:
+    """One wrk run over a file of paths; its summary (benchmarks/wrk/paths.lua prints it as one JSON line)."""
+    threads = options["wrk_threads"]
+    command = ["wrk", f"-t{threads}", f"-c{max(options['connections'], threads)}", f"-d{max(1, round(seconds))}s",
+               "--timeout", "10s", "-s", str(WRK_SCRIPT), url, "--", paths_file, str(threads), cookie]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    for line in done.stdout.splitlines():
+        if line.startswith("WRK-JSON "):
+            return json.loads(line.removeprefix("WRK-JSON "))
+    raise CommandError(f"wrk gave no summary (exit {done.returncode}): {done.stdout[-500:]} {done.stderr[-500:]}")
+
+
+def shortlist_session(port: int, how_many: int = 3) -> str:
+    """The Cookie header of a visitor who has put a few services on a shortlist, the way a person does: a service
+    page (for the CSRF cookie and the form's token), then "Add to shortlist"."""
+    cookies = {}
+    ids = list(Service.objects.published().order_by("pk").values_list("pk", flat=True)[:how_many])
+    connection.close()
+    for pk in ids:
+        header = "; ".join(f"{name}={value}" for name, value in cookies.items())
+        status, headers, body = get(port, f"/services/{pk}/", headers={"Cookie": header} if header else None,
+                                     every_header=True)
+        cookies.update(set_cookies(headers))
+        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body)
+        if status != 200 or token is None:
+            continue
+        header = "; ".join(f"{name}={value}" for name, value in cookies.items())
+        _, headers, _ = get(port, f"/shortlist/add/{pk}/", method="POST",
+                            body=urlencode({"csrfmiddlewaretoken": token.group(1).decode()}),
+                            headers={"Cookie": header, "Content-Type": "application/x-www-form-urlencoded"},
+                            every_header=True)
+        cookies.update(set_cookies(headers))
+    return "; ".join(f"{name}={value}" for name, value in cookies.items())
+
+
+def set_cookies(headers) -> dict:
+    found = {}
+    for name, value in headers:
+        if name.lower() == "set-cookie":
+            pair = value.split(";")[0]
+            key, _, cookie = pair.partition("=")
+            found[key.strip()] = cookie
+    return found
+
+
+def per_request(percent, rps: float, width: int = 7) -> str:
+    """CPU milliseconds per request, from a share of a core (100 = one core) and requests a second."""
+    return f"{percent * 10 / rps:>{width}.1f}" if isinstance(percent, int) and rps else f"{'–':>{width}}"
+
+
+def pct(value):
+    return f"{value:>4}%" if isinstance(value, int) else f"{'–':>5}"
 
 
 # Running the app ------------------------------------------------------------------------------------------------------
@@ -453,12 +566,17 @@ class App:
         except psutil.NoSuchProcess:
             return []
 
-    def request_log_summary(self) -> dict:
-        """How many lines the request log has, whether each is JSON, and how many public pages came from the page
-        cache ("hit") or were rendered ("miss"), by page (the warm-up included)."""
+    def log_size(self) -> int:
+        self.log.flush()
+        return self.log_path.stat().st_size
+
+    def request_log_summary(self, offset: int = 0) -> dict:
+        """How many lines the request log has from `offset` on, whether each is JSON, and how many public pages came
+        from the page cache ("hit") or were rendered ("miss"), by page."""
         lines = unparseable = 0
         page_cache = {}
         with open(self.log_path) as file:
+            file.seek(offset)
             for line in file:
                 if '"request_id"' not in line:
                     continue
@@ -475,13 +593,15 @@ class App:
         return {"lines": lines, "unparseable": unparseable, "page_cache": page_cache}
 
 
-def get(port, path, *, method="GET", body=None, headers=None, timeout=10):
-    """(status, headers, body) of one request on a new connection; (0, {}, error text) when there is no answer."""
+def get(port, path, *, method="GET", body=None, headers=None, timeout=10, every_header=False):
+    """(status, headers, body) of one request on a new connection; (0, {}, error text) when there is no answer.
+    The headers are a dict, or with `every_header` a list of (name, value), which keeps every Set-Cookie."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
         conn.request(method, path, body=body, headers=headers or {})
         response = conn.getresponse()
-        return response.status, dict(response.getheaders()), response.read()
+        found = response.getheaders()
+        return response.status, found if every_header else dict(found), response.read()
     except OSError as error:
         return 0, {}, str(error).encode()
     finally:
