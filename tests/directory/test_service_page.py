@@ -139,7 +139,8 @@ def test_the_csp_allows_any_subdomain_of_a_tile_host_with_a_subdomain_placeholde
 class TestChecksByTheCouncil:
     def test_the_page_says_plainly_which_checks_its_type_needs_were_not_made(self, client, church_hall_club):
         listing = church_hall_club.enterprise
-        listing.checks.create(kind="insurance", checked_on=datetime.date(2026, 10, 1), checked_by=make_user("stella@council.example"))
+        listing.checks.create(kind="insurance", checked_on=datetime.date(2026, 10, 1),
+                              checked_by=make_user("stella@council.example"))
 
         html = page(client, church_hall_club)
 
