@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from core import health
+from core import converters, health  # noqa: F401  (converters registers <text:…>, which refuses a NUL)
 from core.security import security_txt
 from directory import problem_views, views
 
@@ -18,10 +18,10 @@ urlpatterns = [
     path("shortlist/add/<int:pk>/", views.shortlist_add, name="shortlist_add"),
     path("shortlist/remove/<int:pk>/", views.shortlist_remove, name="shortlist_remove"),
     path("shortlist/share/", views.shortlist_share, name="shortlist_share"),
-    path("shortlist/share/<str:code>/", views.shortlist_sharing, name="shortlist_sharing"),
+    path("shortlist/share/<text:code>/", views.shortlist_sharing, name="shortlist_sharing"),
     path("shortlist/open/", views.shortlist_open, name="shortlist_open"),
-    path("shortlist/shared/<str:code>/", views.shared_shortlist, name="shared_shortlist"),
-    path("shortlist/shared/<str:code>/add/", views.shared_shortlist_add, name="shared_shortlist_add"),
+    path("shortlist/shared/<text:code>/", views.shared_shortlist, name="shared_shortlist"),
+    path("shortlist/shared/<text:code>/add/", views.shared_shortlist_add, name="shared_shortlist_add"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("privacy/", views.privacy, name="privacy"),
     path("cookies/", views.cookies, name="cookies"),

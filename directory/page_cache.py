@@ -115,8 +115,7 @@ def _release_files() -> list[tuple[Path, str]]:
     new release."""
     base = Path(settings.BASE_DIR)
     ours = sorted(config.label for config in apps.get_app_configs() if Path(config.path).parent == _PROJECT)
-    templates = [(base / folder, "*.html") for folder in ("templates", "templates_django")]
-    return [*templates, (base / "config", "*.py"), *((base / label, "*.py") for label in ours)]
+    return [(base / "templates", "*.html"), (base / "config", "*.py"), *((base / label, "*.py") for label in ours)]
 
 
 @functools.cache

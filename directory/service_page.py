@@ -51,20 +51,10 @@ def with_page_facts(services):
 
 # Accessibility -----------------------------------------------------------------------------------------------------
 
-ANSWERS = {"yes": "Yes", "no": "No", "not_known": "Not known"}
-
-
-def accessibility_answer(value) -> str:
-    """ "Yes", "No" or "Not known", never a mix of the last two.
-
-    Today's fields are booleans whose False means "no, or nobody said" (the provider's form has one tick box), so
-    False is "Not known". A yes / no / not known choice ("yes", "no", "not_known", or True / False / None) is told as
-    it is."""
-    if value is True:
-        return "Yes"
-    if value is False or value is None:
-        return "Not known"
-    return ANSWERS.get(str(value), "Not known")
+def accessibility_answer(value: bool | None) -> str:
+    """ "Yes", "No" or "Not known", never a mix of the last two: the provider answers each question yes, no or not
+    known (None)."""
+    return {True: "Yes", False: "No"}.get(value, "Not known")
 
 
 def accessibility_rows(service) -> list[tuple[str, str]]:

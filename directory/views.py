@@ -69,41 +69,61 @@ def _search_content(request) -> Content:
     service_filter = ServiceFilter(request.GET, queryset=Service.objects.published(), request=request)
     page = None
     search_record = None
+    nearest, filters_to_drop = None, []
     if service_filter.is_valid():
         page = results_page(service_filter.qs, request.GET.get("page"), settings.RESULTS_PER_PAGE)
         if request.GET and "page" not in request.GET:
             search_record = search_record_fields(service_filter, result_count=page.paginator.count)
-        if service_filter.place is not None and request.user.is_authenticated:
-            remember_searched_postcode(request.session, service_filter.place.postcode)
+        place = service_filter.place
+        if place is not None and place.is_full_postcode and request.user.is_authenticated:
+            remember_searched_postcode(request.session, place.postcode)
+        if not page.paginator.count and request.GET:
+            if place is not None:
+                nearby = service_filter.nearest(settings.SEARCH_NEAREST_MILES)
+                nearest = results_page(nearby, 1, settings.SEARCH_NEAREST_COUNT)
+            filters_to_drop = service_filter.filters_to_drop()
     heading = _results_heading(page)
     context = {
         "filter": service_filter,
         "form": service_filter.form,
         "page": page,
         "heading": heading,
+        "where": _where(service_filter) if page is not None else "",
         "page_links": page_links(page) if page is not None else [],
-        "wider_distance": _wider_distance(service_filter),
+        "nearest": nearest,
+        "nearest_miles": settings.SEARCH_NEAREST_MILES,
+        "wider_distance": _wider_distance(service_filter, nearest),
+        "filters_to_drop": filters_to_drop,
     }
     return Content(
-        title=f"Error: {heading}" if service_filter.form.errors else heading,
+        title=f"Error: {heading}" if service_filter.form.errors else f"{heading} {context['where']}".strip(),
         html=render_to_string("directory/_search_content.html", context, request),
         search_record=search_record,
     )
 
 
+def _where(service_filter) -> str:
+    """The end of the results' heading: "within 5 miles of Evesham"."""
+    if service_filter.place is None:
+        return ""
+    miles = int(service_filter.form.cleaned_data["distance"])
+    return f"within {miles} mile{pluralize(miles)} of {service_filter.place.name}"
+
+
 def _results_heading(page) -> str:
-    """The results page's h1 (before "near WR1 2EY") and its title: how many were found."""
+    """The results page's h1 (before "within 5 miles of Evesham") and its title: how many were found."""
     if page is None:
         return "Search"
     count = page.paginator.count
     return f"{count} service{pluralize(count)} found" if count else "No services found"
 
 
-def _wider_distance(service_filter):
-    if service_filter.place is None or not service_filter.form.is_valid():
+def _wider_distance(service_filter, nearest):
+    """The shortest distance to choose that finds the nearest of `nearest`; None when none of the choices would."""
+    if service_filter.place is None or not nearest:
         return None
-    current = int(service_filter.form.cleaned_data["distance"])
-    wider = [miles for miles in settings.SEARCH_DISTANCES_MILES if miles > current]
+    closest = min(result.venue_miles for result in nearest.object_list if result.venue_miles is not None)
+    wider = [miles for miles in settings.SEARCH_DISTANCES_MILES if miles >= closest]
     return wider[0] if wider else None
 
 

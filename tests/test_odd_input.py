@@ -437,6 +437,11 @@ def site(people, settings):
     # On another provider's listing: Jean's own stays open for her to edit.
     save_enterprise_details(people.sitters, by=people.sam, values={"phone": "01632 960999"})
     submit_revision(revision=people.sitters.revisions.get(status=Revision.Status.PENDING), by=people.sam)
+    # And on a second listing of hers, whose page has the form that withdraws them.
+    singers = make_enterprise("Malvern Singers", council=council)
+    singers.members.add(people.jean)
+    save_enterprise_details(singers, by=people.jean, values={"phone": "01632 960888"})
+    submit_revision(revision=singers.revisions.get(status=Revision.Status.PENDING), by=people.jean)
     invitation = invite_to_team(organisation=people.other_team, by=people.owen, email="new.referrer@example.org")
     shared = readable_code(share([people.day_club.pk, people.sitting_service.pk]))
     return Site(people, invitation_path(invitation), shared)

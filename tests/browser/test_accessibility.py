@@ -56,6 +56,22 @@ def search_with_no_results(page, world):
     expect(page.get_by_role("heading", name="No services match your search")).to_be_visible()
 
 
+def search_from_a_town_with_nothing_near(page, world):
+    go(page, "/search/?q=day+club&postcode=Evesham&client_group=people-living-with-dementia")
+    expect(page.get_by_role("heading", name="No services match your search within 5 miles of Evesham")).to_be_visible()
+    expect(page.locator(".app-result")).to_have_count(2)
+
+
+def search_from_a_place_name_of_several_places(page, world):
+    go(page, "/search/?postcode=Newport")
+    expect(page.get_by_role("heading", name="Which did you mean?")).to_be_visible()
+
+
+def search_from_a_misspelt_place(page, world):
+    go(page, "/search/?postcode=Evsham")
+    expect(page.get_by_role("link", name="Evesham", exact=True)).to_be_visible()
+
+
 def add_to_shortlist(page, service):
     go(page, service.get_absolute_url())
     page.get_by_role("button", name=f"Add {service.name} to shortlist").click()
@@ -118,6 +134,9 @@ PAGES = [
     PublicPage("search results", search_results),
     PublicPage("search with a bad postcode", search_with_a_bad_postcode),
     PublicPage("search with no results", search_with_no_results),
+    PublicPage("search from a town with nothing near: the nearest", search_from_a_town_with_nothing_near),
+    PublicPage("search from a name several places have", search_from_a_place_name_of_several_places),
+    PublicPage("search from a misspelt place", search_from_a_misspelt_place),
     PublicPage("search form with nothing searched", lambda page, world: go(page, "/search/")),
     PublicPage("service", lambda page, world: go(page, world.rich_service.get_absolute_url())),
     PublicPage("service just added to the shortlist", service_just_added_to_shortlist),
