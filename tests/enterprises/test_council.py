@@ -394,8 +394,10 @@ class TestApproving:
         assert "Insurance checked 3 March 2026" in public and "3 March 2025" not in public
         assert "Meets the local quality standard, checked 5 January 2026" in public
 
-    def test_a_listing_with_no_checks_says_so(self, world):
-        assert "The council has not recorded any checks yet" in html(Client().get(world.published.get_absolute_url()))
+    def test_a_listing_with_no_checks_says_which_it_has_not_had(self, world):
+        public = html(Client().get(world.published.get_absolute_url()))
+
+        assert "Not checked by the council:" in public and "checked 3 March" not in public
 
     @pytest.mark.parametrize("fields, message", [
         ({}, "Enter the next review date"),
