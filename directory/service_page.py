@@ -51,19 +51,10 @@ def with_page_facts(services):
 
 # Accessibility -----------------------------------------------------------------------------------------------------
 
-def accessibility_answer(value: bool | None) -> str:
-    """ "Yes", "No" or "Not known", never a mix of the last two: the provider answers each question yes, no or not
-    known (None)."""
-    return {True: "Yes", False: "No"}.get(value, "Not known")
-
-
 def accessibility_rows(service) -> list[tuple[str, str]]:
-    """The questions a family asks about a venue, each with its answer."""
-    return [
-        ("Step-free access", accessibility_answer(service.step_free_access)),
-        ("Hearing loop", accessibility_answer(service.hearing_loop)),
-        ("Accessible toilet", accessibility_answer(service.accessible_toilet)),
-    ]
+    """The questions a family asks about a venue, each answered yes, no or not known (`Service.accessibility_answers`,
+    the one rule for those words)."""
+    return service.accessibility_answers()
 
 
 # Where -------------------------------------------------------------------------------------------------------------

@@ -225,7 +225,7 @@ def what_does_not_fit(page: Page) -> str:
     what does not: the page scrolling sideways; a box that scrolls or clips sideways (overflow auto, scroll, hidden
     or clip: a table in its scroll box, a cut-off heading) holding more than its width; a chart's text outside its
     chart. Form controls (a long value scrolls inside its input) and visually hidden text are not boxes a reader
-    sees."""
+    sees, and a map pans in two dimensions by design (1.4.10's exception for content that needs them)."""
     return "\n".join(page.evaluate(NOT_FITTING_SCRIPT))
 
 
@@ -241,7 +241,7 @@ NOT_FITTING_SCRIPT = """() => {
         return `<${element.localName}${label ? ` ${label}` : ""}> (“${text}”)`;
     };
     for (const element of document.body.querySelectorAll("*")) {
-        if (element.closest("svg, input, textarea, select")) continue;
+        if (element.closest("svg, input, textarea, select, .app-map")) continue;
         const style = getComputedStyle(element);
         if (!["auto", "scroll", "hidden", "clip"].includes(style.overflowX)) continue;
         if (style.clipPath !== "none" || element.clientWidth <= 1 || !element.getClientRects().length) continue;

@@ -399,6 +399,11 @@ class TestApproving:
 
         assert "The council has not recorded any checks yet" in html(Client().get(world.published.get_absolute_url()))
 
+    def test_a_listing_with_no_checks_says_which_it_has_not_had(self, world):
+        public = html(Client().get(world.published.get_absolute_url()))
+
+        assert "Not checked by the council:" in public and "checked 3 March" not in public
+
     @pytest.mark.parametrize("fields, message", [
         ({}, "Enter the next review date"),
         (date_fields("approve", days_ago(1)), "The next review date must be in the future"),
