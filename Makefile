@@ -54,6 +54,7 @@ $(FRONTEND): package.json package-lock.json $(shell find frontend -type f)
 db: install
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py import_postcodes --areas $(DEMO_POSTCODE_AREAS)
+	$(PY) manage.py import_places
 
 demo: db
 	$(PY) manage.py seed_demo --if-empty

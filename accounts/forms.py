@@ -73,7 +73,7 @@ class AccountFormMixin(GovukFormMixin):
             self.non_field_anchor = self[first].id_for_label
 
     def refuse(self, refusal) -> None:
-        """Too many attempts from this network (accounts/ratelimits.py): say so above the form."""
+        """Too many attempts from this network (enterprises/ratelimits.py): say so above the form."""
         self.add_error(None, refusal.message)
 
 

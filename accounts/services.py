@@ -10,7 +10,7 @@ authentication backend, which Django calls with one.
   it is refused for SIGN_IN_LOCKOUT_MINUTES, without checking the password. Refused attempts are not recorded, so the
   refusal ends that many minutes after the failure that caused it. A success, or a password reset, clears the count.
   For a person with two-factor sign-in on, a wrong code is a failed attempt and only the right code is a success.
-- Sign-in is also limited by client network (accounts/ratelimits.py), as are the forms that send email or create
+- Sign-in is also limited by client network (enterprises/ratelimits.py), as are the forms that send email or create
   accounts.
 - Council staff invite a colleague or a referrer by email; the link in the email signs them up into that role once.
 """

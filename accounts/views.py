@@ -17,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts import ratelimits, sessions, two_factor
+from accounts import sessions, two_factor
 from accounts.forms import (
     AcceptInvitationForm,
     InvitationForm,
@@ -47,6 +47,7 @@ from accounts.services import (
     start_provider_sign_up,
 )
 from core.http import safe_next
+from enterprises import ratelimits
 from enterprises.access import referrer_organisations, staff_required
 from enterprises.models import Enterprise, Invitation
 

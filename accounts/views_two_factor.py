@@ -15,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
-from accounts import ratelimits, two_factor
+from accounts import two_factor
 from accounts.forms_two_factor import (
     WRONG_CODE_MESSAGE,
     WRONG_SET_UP_CODE_MESSAGE,
@@ -26,6 +26,7 @@ from accounts.forms_two_factor import (
 from accounts.services import LOCKED_OUT_MESSAGE, landing_page, record_attempt, sign_in_refused
 from accounts.views import too_many_attempts
 from core.http import client_ip, safe_next
+from enterprises import ratelimits
 
 # The second step of signing in -----------------------------------------------------------------------------------
 

@@ -74,7 +74,7 @@ ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 
 # Templates (docs/architecture.md, "Templates"): Jinja2 with GOV.UK Frontend's macros, from templates/. The Django
-# engine is there for the admin and for the templates not yet moved to Jinja, which wait in templates_django/.
+# engine is there only for the admin's own templates.
 CONTEXT_PROCESSORS = [
     "django.template.context_processors.request",
     "django.contrib.auth.context_processors.auth",
@@ -91,13 +91,13 @@ TEMPLATES = [
         "OPTIONS": {
             "environment": "core.jinja2.environment",
             "context_processors": CONTEXT_PROCESSORS,
-            "template_modules": ["directory.templating"],
+            "template_modules": ["directory.templating", "enterprises.templating"],
             "loud_undefined": DEBUG,  # a variable no view gave fails the tests instead of printing nothing
         },
     },
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates_django"],
+        "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {"context_processors": CONTEXT_PROCESSORS},
     },
@@ -192,7 +192,7 @@ if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
-# Security (core/security.py, accounts/ratelimits.py, accounts/two_factor.py; the README's "Security").
+# Security (core/security.py, enterprises/ratelimits.py, accounts/two_factor.py; the README's "Security").
 # Headers on every response: Content-Security-Policy (no inline script or style anywhere) and Permissions-Policy;
 # Django's SecurityMiddleware adds nosniff, Referrer-Policy and Cross-Origin-Opener-Policy (and HSTS in production).
 CSRF_COOKIE_HTTPONLY = True  # no script of ours reads it: forms carry the token
@@ -228,6 +228,9 @@ RATE_LIMITS = {
     "password_reset": (env_int("RATE_LIMIT_PASSWORD_RESET", 5), 60),
     "sign_up": (env_int("RATE_LIMIT_SIGN_UP", 5), 60),
     "invitation": (env_int("RATE_LIMIT_INVITATION", 10), 60),
+    "shortlist_share": (env_int("RATE_LIMIT_SHORTLIST_SHARE", 30), 60),
+    "shortlist_email": (env_int("RATE_LIMIT_SHORTLIST_EMAIL", 5), 60),
+    "problem_report": (env_int("RATE_LIMIT_PROBLEM_REPORT", 10), 60),
 }
 # Two-factor sign-in (TOTP) for council staff and superusers. Required in production unless turned off: staff
 # approve what the public sees and manage who may refer; in development the demo accounts sign in with a password.
@@ -335,14 +338,24 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 # The directory's own rules.
 SEARCH_DISTANCES_MILES = [1, 3, 5, 10, 20]
 SEARCH_DEFAULT_DISTANCE_MILES = 5
+SEARCH_NEAREST_MILES = 30  # when nothing is within the distance chosen, the nearest within this
+SEARCH_NEAREST_COUNT = 5
 RESULTS_PER_PAGE = env_int("RESULTS_PER_PAGE", 20)
 CAPACITY_STALE_AFTER_DAYS = env_int("CAPACITY_STALE_AFTER_DAYS", 60)
+# The service page's small map: map tiles from this address ("https://tile.example.org/{z}/{x}/{y}.png", Leaflet's
+# placeholders), credited with this attribution (HTML, as the tile provider asks for it). Unset: no map, and the
+# Content-Security-Policy allows no outside images (core/security.py).
+MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
+MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "")
 SHORTLIST_MAX_SERVICES = 50
 REVIEW_INTERVAL_DAYS = env_int("REVIEW_INTERVAL_DAYS", 365)
 REVIEW_OVERDUE_HIDDEN_AFTER_DAYS = env_int("REVIEW_OVERDUE_HIDDEN_AFTER_DAYS", 90)
 INSURANCE_WARNING_DAYS = env_int("INSURANCE_WARNING_DAYS", 30)
 # The "my listing is still correct" link in a review reminder works this long (and once).
 REVIEW_CONFIRMATION_LINK_DAYS = env_int("REVIEW_CONFIRMATION_LINK_DAYS", 30)
+# The checks a type of support needs before staff approve it without giving a reason, over the table in
+# enterprises/checks.py: "peer-support=safeguarding; home-care=insurance,dbs,safeguarding,cqc; *=insurance".
+CHECKS_NEEDED = env_str("CHECKS_NEEDED", "")
 SIGN_IN_LOCKOUT_FAILURES = 5
 SIGN_IN_LOCKOUT_MINUTES = 15
 SIGN_IN_ATTEMPTS_KEPT_DAYS = env_int("SIGN_IN_ATTEMPTS_KEPT_DAYS", 30)

@@ -14,7 +14,8 @@ class OutgoingMessage(models.Model):
     """An email or text message, written in the transaction of the change that causes it and sent by the worker.
 
     Its words (`body`, `personalisation`) are kept only until it is sent or has failed; the record of who it went to,
-    what kind it was and what went wrong stays for MESSAGES_KEPT_DAYS.
+    what kind it was and what went wrong stays for MESSAGES_KEPT_DAYS. A message to someone we have no other business
+    with (a shortlist emailed to an address a visitor typed) forgets its address too (`keep_recipient` off).
     """
 
     class Channel(models.TextChoices):
@@ -29,6 +30,7 @@ class OutgoingMessage(models.Model):
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.EMAIL)
     kind = models.CharField(max_length=60, help_text="What the message is about, e.g. referral_accepted")
     to = models.CharField(max_length=254, help_text="An email address, or a phone number for a text message")
+    keep_recipient = models.BooleanField(default=True, help_text="Off: `to` is erased with the words")
     subject = models.TextField(blank=True)
     body = models.TextField(blank=True)
     personalisation = models.JSONField(default=dict, blank=True, help_text="The fields of the GOV.UK Notify template")

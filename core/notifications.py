@@ -16,7 +16,8 @@ several machines if need be: the database hands each job to one of them) then ru
   MESSAGE_RETRY_LONGEST_MINUTES apart, until MESSAGE_RETRY_HOURS after it was queued; the next failure marks it failed,
   which /healthz counts and council staff see (who it was to, what kind, when, the last error: never its words). A
   failure that no retry can mend (Notify refuses the request, the mail server refuses the address) fails at once.
-- The words of a message are kept only until it is sent or has failed.
+- The words of a message are kept only until it is sent or has failed, and so is its address when it is not to be
+  kept (`keep_recipient=False`).
 """
 
 import smtplib
@@ -55,12 +56,13 @@ class MessageFailed(Exception):
 
 
 def queue_email(to: str, subject: str, body: str, *, kind: str, council_id: int | None = None,
-                fields: dict | None = None) -> OutgoingMessage | None:
+                fields: dict | None = None, keep_recipient: bool = True) -> OutgoingMessage | None:
     """Send an email once the current transaction commits (nothing, if it rolls back). `kind` names it (and its
     GOV.UK Notify template); `fields` are the template's personalisation besides `subject` and `body`; `council_id`:
-    whose staff see it if it fails. An empty address sends nothing."""
+    whose staff see it if it fails; `keep_recipient=False`: the address is erased with the words once it is sent or
+    has failed. An empty address sends nothing."""
     return _queue(Channel.EMAIL, to, kind=kind, council_id=council_id, subject=subject, body=body,
-                  personalisation={**(fields or {}), "subject": subject, "body": body})
+                  personalisation={**(fields or {}), "subject": subject, "body": body}, keep_recipient=keep_recipient)
 
 
 def queue_text(phone_number: str, *, kind: str, fields: dict | None = None,
@@ -95,7 +97,7 @@ def deliver(message_id: int) -> None:
             now = timezone.now()
             message.status, message.sent_at, message.last_tried_at = Status.SENT, now, now
             message.attempts += 1
-            message.body, message.personalisation = "", {}
+            _forget_words(message)
             message.save()
     except Exception as error:
         failed = _record_failure(message_id, error)
@@ -121,9 +123,15 @@ def _record_failure(message_id: int, error: Exception) -> bool | None:
             hours=settings.MESSAGE_RETRY_HOURS
         ):
             message.status, message.failed_at = Status.FAILED, now
-            message.body, message.personalisation = "", {}
+            _forget_words(message)
         message.save()
         return message.status == Status.FAILED
+
+
+def _forget_words(message: OutgoingMessage) -> None:
+    message.body, message.personalisation = "", {}
+    if not message.keep_recipient:
+        message.to = ""
 
 
 def _send(message: OutgoingMessage) -> None:

@@ -3,7 +3,8 @@ sign-in is enforced before any view by accounts.middleware.TwoFactorMiddleware.)
 
 - `Content-Security-Policy` from settings.CONTENT_SECURITY_POLICY. Every script and style comes from a file of this
   site (static/dist/), so the policy allows 'self' and nothing inline: no 'unsafe-inline', no 'unsafe-eval', no
-  data: images (the two-factor QR code is inline SVG markup, which img-src does not govern). Forms post only to this
+  data: images (the two-factor QR code is inline SVG markup, which img-src does not govern). The one outside source:
+  the map tiles' host (settings.MAP_TILE_URL) in img-src, only when map tiles are set. Forms post only to this
   site, no page may be framed (frame-ancestors 'none', as X-Frame-Options DENY says to older browsers), no <base>
   may redirect relative links, and no plugins run.
 - `Permissions-Policy`: every powerful browser feature in settings.PERMISSIONS_POLICY is off for this site and
@@ -15,6 +16,7 @@ sign-in is enforced before any view by accounts.middleware.TwoFactorMiddleware.)
 """
 
 from datetime import UTC, timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.http import Http404, HttpResponse
@@ -23,8 +25,20 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
 
+def tile_source(tile_url: str) -> str | None:
+    """The CSP source of a map tile address: "https://{s}.tile.example.org/{z}/{x}/{y}.png" is
+    "https://*.tile.example.org" (Leaflet's {s} is any subdomain); nothing for an address that is not http(s)."""
+    parts = urlsplit(tile_url.replace("{s}", "*"))
+    if parts.scheme not in {"http", "https"} or not parts.netloc or "{" in parts.netloc:
+        return None
+    return f"{parts.scheme}://{parts.netloc}"
+
+
 def content_security_policy() -> str:
-    policy = settings.CONTENT_SECURITY_POLICY
+    policy = dict(settings.CONTENT_SECURITY_POLICY)
+    tiles = tile_source(settings.MAP_TILE_URL) if settings.MAP_TILE_URL else None
+    if tiles:
+        policy["img-src"] = [*policy.get("img-src", []), tiles]
     return "; ".join(f"{directive} {' '.join(sources)}" for directive, sources in policy.items())
 
 
@@ -37,12 +51,12 @@ class SecurityHeadersMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.csp = content_security_policy()
         self.permissions = permissions_policy()
 
     def __call__(self, request):
         response = self.get_response(request)
-        response.headers.setdefault("Content-Security-Policy", self.csp)
+        # Built for each response (a few microseconds), so a changed MAP_TILE_URL is never served the old policy.
+        response.headers.setdefault("Content-Security-Policy", content_security_policy())
         response.headers.setdefault("Permissions-Policy", self.permissions)
         return response
 

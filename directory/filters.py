@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from core.forms import GovukFormMixin
 from directory.page_cache import PerCatalogueVersion
-from directory.search import Place, fair_order, find_place, matching_words, near
+from directory.search import Place, PlaceError, fair_order, find_place_or_postcode, matching_words, near
 from enterprises.models import (
     Capacity,
     Category,
@@ -32,15 +32,19 @@ def distance_choices():
 
 class SearchForm(GovukFormMixin, forms.Form):
     place: Place | None = None
+    place_choices: list[str] = []  # the places of the name typed, when there are several
+    place_suggestion: str | None = None  # a known place close to a name typed that is none
 
     def clean_postcode(self):
         text = self.cleaned_data.get("postcode", "")
         if text.strip():
             try:
-                self.place = find_place(text)
+                self.place = find_place_or_postcode(text)
             except PostcodeError as error:
+                if isinstance(error, PlaceError):
+                    self.place_choices, self.place_suggestion = error.choices, error.suggestion
                 raise forms.ValidationError(str(error)) from error
-            return self.place.postcode
+            return self.place.name
         return ""
 
 
@@ -87,7 +91,8 @@ class ServiceFilter(django_filters.FilterSet):
         help_text="For example, lunch club, dementia or befriending",
     )
     postcode = django_filters.CharFilter(
-        label="Postcode", method="filter_nothing", max_length=20, help_text="For example, WR1 2EY"
+        label="Postcode or place", method="filter_nothing", max_length=100,
+        help_text="A postcode, part of one, or a town or village. For example, WR1 2EY, WR11 or Evesham"
     )
     distance = django_filters.ChoiceFilter(
         label="Distance",
@@ -168,8 +173,42 @@ class ServiceFilter(django_filters.FilterSet):
         return queryset.filter(current_capacity(self.day), capacity=Capacity.TAKING)
 
     def filter_queryset(self, queryset):
-        queryset = super().filter_queryset(queryset)
-        if self.place is not None:
-            queryset = near(queryset, self.place, int(self.form.cleaned_data["distance"]))
         words = self.form.cleaned_data.get("q", "").strip()
-        return fair_order(queryset, day=self.day, by_words=bool(words), by_distance=self.place is not None)
+        return fair_order(
+            self._matching(queryset), day=self.day, by_words=bool(words), by_distance=self.place is not None
+        )
+
+    def _matching(self, queryset, *, leave_out: str = "", miles: int | None = None):
+        """The services that pass every filter but `leave_out`, within `miles` (else the distance chosen)."""
+        for name, value in self.form.cleaned_data.items():
+            if name != leave_out:
+                queryset = self.filters[name].filter(queryset, value)
+        if self.place is not None:
+            queryset = near(queryset, self.place, miles or int(self.form.cleaned_data["distance"]))
+        return queryset
+
+    def nearest(self, miles: int):
+        """When nothing is within the distance: every filter's matches within `miles`, the nearest first."""
+        return fair_order(self._matching(self.queryset, miles=miles), day=self.day, by_words=False, by_distance=True)
+
+    def filters_to_drop(self) -> list[tuple[str, str]]:
+        """(name, what it is) of each filter or the words in use without which the search finds something."""
+        data = self.form.cleaned_data
+        dropped = []
+        for name in ("q", "category", "client_group", "delivery", "cost", "pay", "taking"):
+            value = data.get(name)
+            if not value or (isinstance(value, str) and not value.strip()):
+                continue
+            if self._matching(self.queryset, leave_out=name).exists():
+                dropped.append((name, self._described(name, value)))
+        return dropped
+
+    def _described(self, name, value) -> str:
+        if name == "q":
+            return f"the words “{value.strip()}”"
+        field = self.form.fields[name]
+        if name == "taking":
+            return f"“{field.label}”"
+        chosen = value if isinstance(value, list) else [value]
+        names = [label for key, label in field.choices if key in chosen]
+        return f"“{field.label}: {', '.join(names)}”"

@@ -2,7 +2,8 @@
 
 The home page, the search results, and the service and provider pages are the same for every visitor who is not
 signed in, apart from their shortlist (which services are on it, and how many), their CSRF token and any message
-for them; the shortlist page is the same for everyone with the same shortlist. Each such page is rendered once,
+for them; the shortlist page is the same for everyone with the same shortlist, and a shared list's page
+(/shortlist/shared/CODE/) the same for everyone, whatever their own shortlist. Each such page is rendered once,
 layout and all, with a marked slot for each of those (below), and kept in the shared cache (settings.CACHES); each
 request fills the slots for its visitor. So a repeated search costs one cache read instead of its SQL and templates.
 
@@ -114,8 +115,7 @@ def _release_files() -> list[tuple[Path, str]]:
     new release."""
     base = Path(settings.BASE_DIR)
     ours = sorted(config.label for config in apps.get_app_configs() if Path(config.path).parent == _PROJECT)
-    templates = [(base / folder, "*.html") for folder in ("templates", "templates_django")]
-    return [*templates, (base / "config", "*.py"), *((base / label, "*.py") for label in ours)]
+    return [(base / "templates", "*.html"), (base / "config", "*.py"), *((base / label, "*.py") for label in ours)]
 
 
 @functools.cache

@@ -5,6 +5,8 @@ to the person's home count as nearest). Services that tie — the same relevance
 are shuffled by a rotation that changes every day, so each provider takes its turn at the top.
 """
 
+import difflib
+import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -33,7 +35,7 @@ from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
 
 from core.paging import counted_page, requested_page
-from enterprises.models import COVERAGE_CIRCLE, Area, Category, Enterprise, Postcode, Service, ServiceFacts
+from enterprises.models import COVERAGE_CIRCLE, Area, Category, Enterprise, PlaceName, Postcode, Service, ServiceFacts
 from enterprises.postcodes import (
     METRES_PER_MILE,
     GridPoint,
@@ -48,11 +50,48 @@ AREA_REACH_METRES = 8000
 
 @dataclass(frozen=True)
 class Place:
-    """The postcode a person searched from, with its grid reference and the locality it is in."""
+    """Where a person searched from, with its grid reference and the locality it is in. `postcode` is the full
+    postcode, outward code or sector they gave ("WR11 4TP", "WR11", "WR11 4"), "" for a town; `name` is what the
+    page calls it ("Evesham")."""
 
     postcode: str
     point: GridPoint
     area_id: int | None
+    name: str = ""
+
+    def __post_init__(self):
+        if not self.name:
+            object.__setattr__(self, "name", self.postcode)
+
+    @property
+    def is_full_postcode(self) -> bool:
+        return normalise_postcode(self.postcode) == self.postcode
+
+
+class PlaceError(PostcodeError):
+    """A place we cannot use as it is: several have the name (`choices`, the labels of each), or none, perhaps
+    with a close one (`suggestion`)."""
+
+    def __init__(self, message: str, *, choices=(), suggestion: str | None = None):
+        super().__init__(message)
+        self.choices = list(choices)
+        self.suggestion = suggestion
+
+
+OUTWARD_CODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]?$")
+SECTOR = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?) ([0-9])$")
+MISSPELLING_CUTOFF = 0.8
+NEITHER = "Enter a full UK postcode, like WR1 2EY, or a town or village"
+
+
+def _area_near(point_sql: str) -> str:
+    """The SQL of the nearest area's id to a row `p` with `easting` and `northing` (within AREA_REACH_METRES)."""
+    quote = connections[Area.objects.db].ops.quote_name
+    return f"""(SELECT a.id FROM {quote(Area._meta.db_table)} a
+                 WHERE a.easting BETWEEN {point_sql}.easting - %(reach)s AND {point_sql}.easting + %(reach)s
+                   AND a.northing BETWEEN {point_sql}.northing - %(reach)s AND {point_sql}.northing + %(reach)s
+                 ORDER BY power(a.easting - {point_sql}.easting, 2) + power(a.northing - {point_sql}.northing, 2), a.id
+                 LIMIT 1)"""
 
 
 def find_place(text: str) -> Place:
@@ -68,12 +107,7 @@ def find_place(text: str) -> Place:
     quote = connections[Postcode.objects.db].ops.quote_name
     with connections[Postcode.objects.db].cursor() as cursor:
         cursor.execute(
-            f"""SELECT p.easting, p.northing, (
-                    SELECT a.id FROM {quote(Area._meta.db_table)} a
-                     WHERE a.easting BETWEEN p.easting - %(reach)s AND p.easting + %(reach)s
-                       AND a.northing BETWEEN p.northing - %(reach)s AND p.northing + %(reach)s
-                     ORDER BY power(a.easting - p.easting, 2) + power(a.northing - p.northing, 2), a.id
-                     LIMIT 1)
+            f"""SELECT p.easting, p.northing, {_area_near("p")}
                   FROM {quote(Postcode._meta.db_table)} p WHERE p.postcode = %(postcode)s""",
             {"reach": AREA_REACH_METRES, "postcode": postcode},
         )
@@ -82,6 +116,69 @@ def find_place(text: str) -> Place:
         raise PostcodeError(f"We could not find the postcode {postcode}. Check it and try again")
     easting, northing, area_id = found
     return Place(postcode=postcode, point=GridPoint(easting, northing), area_id=area_id)
+
+
+def find_place_or_postcode(text: str) -> Place:
+    """What the search box takes: a full postcode, an outward code or sector (the centre of its postcodes), or a
+    GB town or village by name (or by its label, "Newport, near Cardiff, Wales"). Raises PostcodeError (PlaceError
+    for a name that is ambiguous or unknown) with a message for the person."""
+    typed = " ".join((text or "").split())
+    if normalise_postcode(typed) is not None:
+        return find_place(typed)
+    upper = typed.upper()
+    if OUTWARD_CODE.match(upper) or SECTOR.match(upper):
+        return _postcode_part(upper)
+    if any(character.isdigit() for character in typed) or len(typed) < 2:
+        raise PostcodeError(NEITHER)
+    return _town(typed)
+
+
+def _postcode_part(part: str) -> Place:
+    if is_northern_irish(part):
+        raise PostcodeError(f"{part} is in Northern Ireland. This directory’s postcode data covers Great Britain only")
+    pattern = (part if " " in part else part + " ") + "%"
+    quote = connections[Postcode.objects.db].ops.quote_name
+    with connections[Postcode.objects.db].cursor() as cursor:
+        cursor.execute(
+            f"""SELECT p.easting, p.northing, {_area_near("p")}
+                  FROM (SELECT round(avg(easting))::int AS easting, round(avg(northing))::int AS northing
+                          FROM {quote(Postcode._meta.db_table)} WHERE postcode LIKE %(pattern)s) p
+                 WHERE p.easting IS NOT NULL""",
+            {"reach": AREA_REACH_METRES, "pattern": pattern},
+        )
+        found = cursor.fetchone()
+    if found is None:
+        raise PostcodeError(f"We could not find any postcodes starting {part}. Check it and try again")
+    easting, northing, area_id = found
+    return Place(postcode=part, point=GridPoint(easting, northing), area_id=area_id)
+
+
+def _town(name: str) -> Place:
+    quote = connections[PlaceName.objects.db].ops.quote_name
+    with connections[PlaceName.objects.db].cursor() as cursor:
+        cursor.execute(
+            f"""SELECT p.name, p.label, p.easting, p.northing, {_area_near("p")}, lower(p.label) = lower(%(name)s)
+                  FROM {quote(PlaceName._meta.db_table)} p
+                 WHERE lower(p.name) = lower(%(name)s) OR lower(p.label) = lower(%(name)s)
+                 ORDER BY p.population DESC, p.label""",
+            {"reach": AREA_REACH_METRES, "name": name},
+        )
+        found = cursor.fetchall()
+    exact = [row for row in found if row[-1]]
+    if len(exact) == 1 or len(found) == 1:
+        place_name, label, easting, northing, area_id, _ = (exact or found)[0]
+        return Place(postcode="", point=GridPoint(easting, northing), area_id=area_id, name=label)
+    if found:
+        raise PlaceError(
+            f"There is more than one place called {found[0][0]}. Choose which you mean",
+            choices=[row[1] for row in found],
+        )
+    names = list(PlaceName.objects.values_list("name", flat=True).distinct())
+    close = difflib.get_close_matches(name.casefold(), [n.casefold() for n in names], n=1, cutoff=MISSPELLING_CUTOFF)
+    suggestion = next((n for n in names if close and n.casefold() == close[0]), None)
+    raise PlaceError(
+NEITHER, suggestion=suggestion
+    )
 
 
 class _Distance(Func):

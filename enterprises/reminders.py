@@ -1,7 +1,8 @@
 """Keeping the directory trustworthy: the yearly review and public liability insurance.
 
-Two lists for council staff (`review_overdue`, `insurance_expiring`) and the daily reminder to providers
-(`send_reminders`, run by `manage.py send_listing_reminders`).
+Four lists for council staff (`review_overdue`, `insurance_expiring`, and the listings that cannot be in those two
+because a date is missing: `no_review_date`, `no_insurance_date`), counted together by `trust_counts`, and the daily
+reminder to providers (`send_reminders`, run by `manage.py send_listing_reminders`).
 
 A reminder is recorded as a ListingEvent whose message is the due date it is about (ISO format), so running the
 command again, the same day or any later day, sends nothing more for that date; a new review date or a new insurance
@@ -18,10 +19,12 @@ from datetime import date
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from core.dates import long_date
+from enterprises.checks import INSURANCE, needs_check
 from enterprises.listings import tell_providers
 from enterprises.models import Council, Enterprise, ListingEvent, hidden_from, insurance_warning_until
 
@@ -39,7 +42,7 @@ def _live(council: Council | None):
 def review_overdue(council: Council | None, *, today: date | None = None):
     """Live listings whose review date has passed, the longest overdue first."""
     today = today or timezone.localdate()
-    return _live(council).filter(review_due_on__lt=today).order_by("review_due_on", "name", "pk")
+    return _live(council).filter(_overdue(today)).order_by("review_due_on", "name", "pk")
 
 
 def review_due(council: Council | None, *, today: date | None = None):
@@ -51,8 +54,53 @@ def review_due(council: Council | None, *, today: date | None = None):
 def insurance_expiring(council: Council | None, *, today: date | None = None):
     """Live listings whose insurance expires within INSURANCE_WARNING_DAYS, or has already expired; soonest first."""
     today = today or timezone.localdate()
-    until = insurance_warning_until(today)
-    return _live(council).filter(insurance_expires_on__lte=until).order_by("insurance_expires_on", "name", "pk")
+    return _live(council).filter(_insurance_warned(today)).order_by("insurance_expires_on", "name", "pk")
+
+
+def _overdue(today: date) -> Q:
+    return Q(review_due_on__lt=today)
+
+
+def _insurance_warned(today: date) -> Q:
+    return Q(insurance_expires_on__lte=insurance_warning_until(today))
+
+
+def _no_review_date() -> Q:
+    return Q(review_due_on__isnull=True)
+
+
+def _no_insurance_date() -> Q:
+    """No expiry date given, where the listing's types of support need insurance (enterprises/checks.py)."""
+    return Q(insurance_expires_on__isnull=True) & needs_check(INSURANCE)
+
+
+def no_review_date(council: Council | None):
+    """Live listings with no review date: never reminded, never hidden for being overdue. By name."""
+    return _live(council).filter(_no_review_date()).order_by("name", "pk")
+
+
+def no_insurance_date(council: Council | None):
+    """Live listings whose types of support need insurance and whose provider has given no expiry date. By name."""
+    return _live(council).filter(_no_insurance_date()).order_by("name", "pk")
+
+
+@dataclass(frozen=True)
+class TrustCounts:
+    review_overdue: int
+    insurance_expiring: int
+    no_review_date: int
+    no_insurance_date: int
+
+
+def trust_counts(council: Council | None, *, today: date | None = None) -> TrustCounts:
+    """How many listings each of the four lists holds, in one query."""
+    today = today or timezone.localdate()
+    return TrustCounts(**_live(council).aggregate(
+        review_overdue=Count("pk", filter=_overdue(today)),
+        insurance_expiring=Count("pk", filter=_insurance_warned(today)),
+        no_review_date=Count("pk", filter=_no_review_date()),
+        no_insurance_date=Count("pk", filter=_no_insurance_date()),
+    ))
 
 
 @dataclass(frozen=True)

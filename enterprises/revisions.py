@@ -11,12 +11,27 @@ Values are JSON: dates and times as ISO strings, decimals as strings, many-to-ma
 """
 
 from dataclasses import dataclass
+from datetime import date, time
+from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
-from enterprises.models import Area, Category, ClientGroup, Enterprise, Postcode, Revision, Service
+from core.dates import govuk_time, long_date
+from enterprises.listings import TransitionError
+from enterprises.models import (
+    ACCESSIBILITY_QUESTIONS,
+    Area,
+    Category,
+    ClientGroup,
+    Enterprise,
+    ListingEvent,
+    Postcode,
+    Revision,
+    Service,
+    yes_no_not_known,
+)
 
 ENTERPRISE_FIELDS = [
     "name", "summary", "description", "legal_form", "contact_name", "phone", "email", "website",
@@ -29,6 +44,7 @@ SERVICE_FIELDS = [
     "accessible_toilet", "languages", "accessibility_note", "cqc_registration",
 ]
 SERVICE_RELATIONS = {"categories": Category, "client_groups": ClientGroup, "coverage_areas": Area}
+ACCESSIBILITY = dict(ACCESSIBILITY_QUESTIONS)
 
 
 def _to_json(value):
@@ -197,17 +213,26 @@ class Change:
 
 
 def _display(model, name: str, value: Any) -> str:
+    """A value of the working copy in words, as GOV.UK writes them: "31 March 2027", "2:30pm", "£4.50"."""
+    if model is Service and name in ACCESSIBILITY:
+        return yes_no_not_known(value)  # where nothing said is "not known", not "not given"
+    field = model._meta.get_field(name) if name not in SERVICE_RELATIONS else None
     if value in (None, "", []):
         return "Not given"
     if name in SERVICE_RELATIONS:
         names = SERVICE_RELATIONS[name].objects.filter(pk__in=value).values_list("name", flat=True)
         return ", ".join(sorted(names))
-    field = model._meta.get_field(name)
     choices = dict(field.base_field.choices if hasattr(field, "base_field") else field.choices or [])
     if isinstance(value, list):
         return ", ".join(str(choices.get(item, item)) for item in value)
     if isinstance(value, bool):
         return "Yes" if value else "No"
+    if isinstance(field, models.DateField):
+        return long_date(date.fromisoformat(value))
+    if isinstance(field, models.TimeField):
+        return govuk_time(time.fromisoformat(value))
+    if isinstance(field, models.DecimalField):
+        return f"£{Decimal(value):,.2f}"
     return str(choices.get(value, value))
 
 
@@ -244,3 +269,34 @@ def changes(revision: Revision) -> list[Change]:
 
 def revision_age_days(revision: Revision) -> int:
     return (timezone.now() - (revision.submitted_at or revision.created_at)).days
+
+
+@transaction.atomic
+def withdraw_changes(revision: Revision, *, by) -> Revision | None:
+    """Take back changes that were sent for approval, to edit them again: the sent revision is closed as withdrawn,
+    and a new pending one, not sent, holds the same changes, which this returns. Staff still approve only what they
+    looked at: their page of the withdrawn revision can no longer approve it.
+
+    None when there is nothing to withdraw (already withdrawn, as when the button is pressed twice, or never sent).
+    Changes the council has approved or rejected meanwhile cannot be withdrawn: TransitionError, saying which. The
+    revision is locked first, as approving and rejecting lock it, so of a withdrawal and a decision at the same
+    moment one wins and the other fails with that error.
+    """
+    locked = Revision.objects.select_for_update().select_related("enterprise").get(pk=revision.pk)
+    enterprise = locked.enterprise
+    if not enterprise.members.filter(pk=by.pk).exists():
+        raise TransitionError("Only the enterprise’s own people can do that")
+    if locked.status == Revision.Status.APPROVED:
+        raise TransitionError("The council approved your changes before you could withdraw them: they are live now")
+    if locked.status == Revision.Status.REJECTED:
+        raise TransitionError("The council did not approve your changes, so there is nothing to withdraw")
+    if locked.status == Revision.Status.WITHDRAWN or locked.submitted_at is None:
+        return None
+    if not enterprise.is_live:
+        raise TransitionError(f"{enterprise.name} is not published now, so its changes cannot be withdrawn")
+    locked.status, locked.decided_by, locked.decided_at = Revision.Status.WITHDRAWN, by, timezone.now()
+    locked.save()
+    reopened = Revision.objects.create(enterprise=enterprise, data=locked.data, created_by=locked.created_by)
+    ListingEvent.objects.create(enterprise=enterprise, revision=locked, action="revision_withdrawn",
+                                from_status=enterprise.status, to_status=enterprise.status, actor=by)
+    return reopened

@@ -20,12 +20,12 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
 
-from convertbng.cutil import convert_lonlat
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
 from core.dates import long_date
+from core.geo import lat_long
 from enterprises.models import Category, ClientGroup, CostType, Service, WayToPay, Weekday
 
 # Fixed for ever: changing it would change every id we have ever published.
@@ -209,17 +209,6 @@ def assured_date(service: Service) -> str | None:
 def has_location(service: Service) -> bool:
     """A service has a location, and so a service_at_location, when it has a venue with a postcode."""
     return bool(service.venue_postcode)
-
-
-def lat_long(easting: int | None, northing: int | None) -> tuple[float, float] | None:
-    """British National Grid → WGS84 latitude and longitude (OSTN15, via convertbng), to about a metre."""
-    if easting is None or northing is None:
-        return None
-    longitudes, latitudes = convert_lonlat([easting], [northing])
-    longitude, latitude = float(longitudes[0]), float(latitudes[0])
-    if math.isnan(longitude) or math.isnan(latitude):
-        return None
-    return round(latitude, 6), round(longitude, 6)
 
 
 def _address_lines(service: Service) -> list[str]:

@@ -127,8 +127,9 @@ def escalation_due(referrals, *, cutoff: AnswerCutoff):
 
 
 def _escalate_for_council(council_id: int, *, cutoff: AnswerCutoff) -> int:
-    """Pass one council's due referrals to its staff in one email. Rows another run holds are skipped (SKIP LOCKED)
-    and the conditions are checked again on the locked rows, so no referral is passed, or told about, twice."""
+    """Pass one council's due referrals to its staff, in one email to each of them. Rows another run holds are
+    skipped (SKIP LOCKED) and the conditions are checked again on the locked rows, so no referral is passed, or told
+    about, twice (two runs at once may share a day's referrals between two emails)."""
     with transaction.atomic():
         referrals = list(
             escalation_due(Referral.objects.without_personal_details(), cutoff=cutoff)
@@ -151,8 +152,8 @@ def _escalate_for_council(council_id: int, *, cutoff: AnswerCutoff) -> int:
 
 def escalate_to_council(*, today: date | None = None) -> int:
     """Pass each referral still unanswered after the reminder to its council's staff: it joins their list of
-    unanswered referrals, the referrer sees that it was passed on, and the staff are emailed once, one email per
-    council per run listing the references (never the person's details, which staff never see: ADR 5 and 9).
+    unanswered referrals, the referrer sees that it was passed on, and each member of its council's staff is emailed
+    once, one email a run listing the references (never the person's details, which staff never see: ADR 5 and 9).
 
     Run daily by `manage.py send_referral_reminders`, after the reminders; safe to run again or twice at once.
     Returns how many referrals were passed on."""

@@ -14,6 +14,7 @@ from enterprises.models import (
     Council,
     Delivery,
     Enterprise,
+    PlaceName,
     Postcode,
     Service,
 )
@@ -30,6 +31,17 @@ def make_postcode(postcode: str, easting: int, northing: int) -> Postcode:
 
 def make_council(name: str = "Worcestershire County Council") -> Council:
     return Council.objects.get_or_create(name=name, defaults={"slug": slugify(name)})[0]
+
+
+def make_place(name: str, easting: int, northing: int, *, label: str = "", population: int = 1000) -> PlaceName:
+    """A town or village to search from, as `import_places` loads them from GeoNames."""
+    return PlaceName.objects.create(
+        name=name, label=label or name, easting=easting, northing=northing, population=population,
+        geonames_id=next(_geonames_ids),
+    )
+
+
+_geonames_ids = itertools.count(9_000_000)
 
 
 def make_area(name: str, easting: int, northing: int, council: Council | None = None) -> Area:

@@ -25,7 +25,8 @@ MAY_IMPORT = {
 }
 # Pages for signed-in people, which must look up enterprises and referrals through their person's scope.
 PRIVATE_VIEWS = ["enterprises/provider/views.py", "enterprises/council/views.py", "referrals/views",
-                 "accounts/views.py", "accounts/views_two_factor.py", "reports/views.py"]
+                 "accounts/views.py", "accounts/views_two_factor.py", "reports/views.py",
+                 "directory/problem_views.py"]
 UNSCOPED = ["Enterprise.objects", "Referral.objects", "Organisation.objects"]
 
 

@@ -36,6 +36,7 @@ from django.urls.resolvers import RoutePattern
 from django.utils import timezone
 
 from accounts.services import invitation_path, invite_to_team, landing_page
+from directory.shortlist import readable_code, share
 from enterprises.listings import submit_revision
 from enterprises.models import Enterprise, Revision
 from enterprises.revisions import save_enterprise_details
@@ -398,6 +399,7 @@ def patterns_with_arguments(resolver=None, namespace=""):
 class Site:
     people: object
     invitation_path: str
+    shared_shortlist_code: str  # a shared list: its page, and its sharer's page with the form that emails it
 
 
 @pytest.fixture
@@ -435,8 +437,14 @@ def site(people, settings):
     # On another provider's listing: Jean's own stays open for her to edit.
     save_enterprise_details(people.sitters, by=people.sam, values={"phone": "01632 960999"})
     submit_revision(revision=people.sitters.revisions.get(status=Revision.Status.PENDING), by=people.sam)
+    # And on a second listing of hers, whose page has the form that withdraws them.
+    singers = make_enterprise("Malvern Singers", council=council)
+    singers.members.add(people.jean)
+    save_enterprise_details(singers, by=people.jean, values={"phone": "01632 960888"})
+    submit_revision(revision=singers.revisions.get(status=Revision.Status.PENDING), by=people.jean)
     invitation = invite_to_team(organisation=people.other_team, by=people.owen, email="new.referrer@example.org")
-    return Site(people, invitation_path(invitation))
+    shared = readable_code(share([people.day_club.pk, people.sitting_service.pk]))
+    return Site(people, invitation_path(invitation), shared)
 
 
 def api_urls() -> list[str]:
@@ -459,7 +467,9 @@ def personas(site: Site) -> dict:
     """Each persona: who (None for the public) and the pages they start from."""
     people = site.people
     return {
-        "the public": (None, ["/", "/search/?postcode=WR1+2EY", site.invitation_path, "/open-data/", *api_urls()]),
+        "the public": (None, ["/", "/search/?postcode=WR1+2EY", site.invitation_path, "/open-data/", *api_urls(),
+                              f"/shortlist/share/{site.shared_shortlist_code}/",
+                              f"/shortlist/shared/{site.shared_shortlist_code}/"]),
         "a provider": (people.jean, [landing_page(people.jean), "/provider/referrals/", "/"]),
         "a referrer": (people.ruth, [landing_page(people.ruth), "/referrals/",
                                      reverse("referrals:start", kwargs={"pk": people.day_club.pk})]),

@@ -176,7 +176,7 @@ def test_the_next_review_falls_due_the_setting_after_approval_whether_staff_keep
     assert {action.name: form["review_due_on"].value() for action, form in actions.items()
             if "review_due_on" in form.fields} == {"mark_reviewed": days_ahead(100)}
 
-    listings.approve_listing(enterprise=submitted, by=staff_of_worcester)
+    listings.approve_listing(enterprise=submitted, by=staff_of_worcester, checks=["insurance", "safeguarding"])
     listings.mark_reviewed(enterprise=published, by=staff_of_worcester)
     submitted.refresh_from_db()
     published.refresh_from_db()

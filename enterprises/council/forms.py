@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from core.dates import long_date
 from core.forms import GovukDateField, GovukFormMixin
+from enterprises.checks import checks_needed, missing_checks, named_checks, needed_by_type
 from enterprises.models import Enterprise, EnterpriseCheck, next_review_due
 
 
@@ -85,8 +86,40 @@ class ChecksAndReviewDateForm(CouncilForm):
 
 
 class ApproveForm(ChecksAndReviewDateForm):
+    """Approving asks for a reason when the checks ticked, with those already recorded, leave out any that the
+    listing's types of support need (enterprises/checks.py; `enterprises.listings.approve_listing` has the final
+    word). `needs` and `missing` say which, for the page."""
+
+    missing_checks_reason = _optional_text(
+        "Reason to approve without every check it needs",
+        help_text="Only if you have not ticked every check it needs. Kept in the listing’s history. The public page "
+                  "says which checks were not made.",
+    )
     message = _optional_text("Note (optional)", help_text="Kept in the listing’s history. We email the provider to "
                              "say their listing is published.")
+    field_order = ["checks", "missing_checks_reason", "review_due_on", "message"]
+
+    def __init__(self, *args, enterprise: Enterprise, services=None, **kwargs):
+        super().__init__(*args, enterprise=enterprise, services=services, **kwargs)
+        self.enterprise = enterprise
+        self.services = list(enterprise.services.all() if services is None else services)
+        needs = needed_by_type(enterprise, self.services) or [("Any type of support", checks_needed([]))]
+        self.needs = [(type_name, named_checks(kinds)) for type_name, kinds in needs if kinds]
+        self.missing = missing_checks(enterprise, services=self.services)
+        self.missing_named = named_checks(self.missing)
+        offered = {value for value, _label in self.fields["checks"].choices}
+        self.cannot_be_ticked = [kind for kind in self.missing if kind not in offered]
+        if not self.missing:
+            del self.fields["missing_checks_reason"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.missing and "checks" in cleaned and not cleaned.get("missing_checks_reason"):
+            still = missing_checks(self.enterprise, checking=cleaned["checks"], services=self.services)
+            if still:
+                self.add_error("missing_checks_reason", f"Enter why you are approving it without {named_checks(still)}"
+                                                        f", or tick them if you have checked them")
+        return cleaned
 
 
 class MarkReviewedForm(ChecksAndReviewDateForm):

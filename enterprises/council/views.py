@@ -1,5 +1,6 @@
-"""Council staff: the approval queue, the review of a listing or of a listing's changes, and the two lists that keep
-the directory trustworthy (reviews overdue, insurance expiring).
+"""Council staff: the approval queue, the review of a listing or of a listing's changes, and the four lists that keep
+the directory trustworthy (reviews overdue, insurance expiring, and the listings with no review date or no insurance
+date, which the first two cannot show).
 
 Every view is for staff only (`staff_required`), and every listing is looked up from `council_enterprises`, so another
 council's listing is a 404. The decisions themselves are `enterprises.listings` functions: a view validates the form,
@@ -40,7 +41,10 @@ from enterprises.reminders import (
     REVIEW_CONFIRMED,
     REVIEW_REMINDER,
     insurance_expiring,
+    no_insurance_date,
+    no_review_date,
     review_overdue,
+    trust_counts,
 )
 from enterprises.revisions import changes, revision_age_days
 
@@ -51,6 +55,7 @@ EVENT_LABELS = {
     "submitted": "Sent for approval",
     "changes_requested": "Changes requested",
     "approved": "Approved and published",
+    listings.APPROVED_WITHOUT_CHECKS: "Approved without every check it needs",
     "rejected": "Rejected",
     "suspended": "Suspended",
     "reinstated": "Reinstated",
@@ -59,6 +64,7 @@ EVENT_LABELS = {
     "revision_submitted": "Changes sent for approval",
     "revision_approved": "Changes approved",
     "revision_rejected": "Changes rejected",
+    "revision_withdrawn": "Changes withdrawn by the provider",
     REVIEW_REMINDER: "Review reminder emailed to the provider",
     INSURANCE_REMINDER: "Insurance reminder emailed to the provider",
     REVIEW_CONFIRMED: "The provider said the listing is still correct",
@@ -106,16 +112,11 @@ def queue(request):
         for revision in _pending_revisions(request.user).select_related("enterprise")
     ]
     items.sort(key=lambda item: (item.since, item.name))
-    return render(
-        request,
-        "council/queue.html",
-        {
-            "items": items,
-            "overdue_count": review_overdue(request.council).count(),
-            "insurance_count": insurance_expiring(request.council).count(),
-            "failed_messages_count": council_failed_messages(request.user).count(),
-        },
-    )
+    return render(request, "council/queue.html", {
+        "items": items,
+        "counts": trust_counts(request.council),
+        "failed_messages_count": council_failed_messages(request.user).count(),
+    })
 
 
 # Every listing of the council ----------------------------------------------------------------------------------------
@@ -163,7 +164,7 @@ ACTIONS = {
         Action("approve", "Approve and publish", "Approve and publish", ApproveForm,
                lambda listing, by, data: listings.approve_listing(
                    enterprise=listing, by=by, checks=data["checks"], review_due_on=data["review_due_on"],
-                   message=data["message"]),
+                   message=data["message"], missing_checks_reason=data.get("missing_checks_reason", "")),
                "{name} is published"),
         Action("request_changes", "Ask for changes", "Send to the provider", RequestChangesForm,
                lambda listing, by, data: listings.request_changes(enterprise=listing, by=by, message=data["message"]),
@@ -456,3 +457,19 @@ def insurance_expiring_list(request):
     ]
     return render(request, "council/insurance_expiring.html",
                   {"rows": rows, "warning_days": settings.INSURANCE_WARNING_DAYS})
+
+
+@require_GET
+@staff_required
+def no_review_date_list(request):
+    return render(request, "council/no_review_date.html",
+                  {"listings": no_review_date(request.council).only("council", "name", "slug", "status",
+                                                                     "published_at")})
+
+
+@require_GET
+@staff_required
+def no_insurance_date_list(request):
+    return render(request, "council/no_insurance_date.html",
+                  {"listings": no_insurance_date(request.council).only("council", "name", "slug", "status",
+                                                                         "review_due_on")})

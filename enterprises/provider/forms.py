@@ -327,10 +327,21 @@ class ServiceWhenForm(ProviderForm):
 CQC_PATTERN = re.compile(r"^1-\d{6,12}$")
 
 
+def _yes_no_not_known(label, help_text=""):
+    """Yes, no, or "I do not know", which is kept as not known (None) and is what the question shows until answered."""
+    return forms.TypedChoiceField(
+        label=label, help_text=help_text, required=False, widget=forms.RadioSelect,
+        choices=[("True", "Yes"), ("False", "No"), ("", "I do not know")], coerce=lambda value: value == "True",
+        empty_value=None, error_messages={"invalid_choice": "Select yes, no or I do not know"},
+    )
+
+
 class ServiceAccessibilityForm(ProviderForm):
-    step_free_access = forms.BooleanField(label="Step-free access", required=False)
-    hearing_loop = forms.BooleanField(label="Hearing loop", required=False)
-    accessible_toilet = forms.BooleanField(label="Accessible toilet", required=False)
+    step_free_access = _yes_no_not_known(
+        "Is there step-free access?", "A level entrance, a ramp or a lift, so that someone in a wheelchair can get in.",
+    )
+    hearing_loop = _yes_no_not_known("Is there a hearing loop?")
+    accessible_toilet = _yes_no_not_known("Is there an accessible toilet?")
     languages = forms.CharField(label="Languages spoken", max_length=200, required=False,
                                 help_text="For example, English, Polish and British Sign Language.")
     accessibility_note = forms.CharField(label="Anything else about accessibility", max_length=500, required=False,

@@ -1,13 +1,47 @@
 """What the provider's pages show, worked out from a listing's working copy: view-models the views pass to templates,
 kept beside the views (the habit of NHS Manage Breast Screening) so views.py reads as request → action → response."""
 
-from enterprises.models import Area, Category, ClientGroup, CostType, Delivery, WayToPay, Weekday
+from datetime import date, time
+
+from core.dates import govuk_time, long_date
+from enterprises.models import (
+    ACCESSIBILITY_QUESTIONS,
+    Area,
+    Category,
+    ClientGroup,
+    CostType,
+    Delivery,
+    Enterprise,
+    WayToPay,
+    Weekday,
+    yes_no_not_known,
+)
+
+
+def _times(values: dict) -> str:
+    """ "2pm to 3:30pm", "From 10am", "Until 4pm", or "" """
+    opens, closes = (govuk_time(time.fromisoformat(values[name])) if values.get(name) else ""
+                     for name in ("opens_at", "closes_at"))
+    if opens and closes:
+        return f"{opens} to {closes}"
+    return f"From {opens}" if opens else f"Until {closes}" if closes else ""
+
+
+def _documents(about: dict) -> list[tuple[str, str, str]]:
+    insurance = about.get("insurance_expires_on")
+    safeguarding = about.get("has_safeguarding_policy")
+    return [
+        ("Public liability insurance runs out", long_date(date.fromisoformat(insurance)) if insurance else "",
+         "documents"),
+        ("DBS checks", dict(Enterprise.DbsAnswer.choices).get(about.get("dbs_answer") or "", ""), "documents"),
+        ("Safeguarding policy", "" if safeguarding is None else "Yes" if safeguarding else "No", "documents"),
+    ]
 
 
 def check_your_answers(copy: dict, council) -> dict:
     """A listing's working copy (`enterprises.revisions.snapshot`) in words, for the check-your-answers summary: rows
-    of (label, answer, the section that changes it) for the enterprise and for each service. Three queries, however
-    many services."""
+    of (label, answer, the section that changes it) for the enterprise, the documents the council asks for and each
+    service. Three queries, however many services."""
     categories = dict(Category.objects.values_list("pk", "name"))
     groups = dict(ClientGroup.objects.values_list("pk", "name"))
     areas = dict(Area.objects.filter(council=council).values_list("pk", "name"))
@@ -44,6 +78,9 @@ def check_your_answers(copy: dict, council) -> dict:
                 ("Ways to pay", labels(values.get("ways_to_pay"), WayToPay.choices), "service_costs"),
                 ("Days", labels([d for d in Weekday.values if d in (values.get("days") or [])], Weekday.choices),
                  "service_when"),
+                ("Times", _times(values), "service_when"),
+                ("Accessibility", "; ".join(f"{label}: {yes_no_not_known(values.get(name)).lower()}"
+                                            for name, label in ACCESSIBILITY_QUESTIONS), "service_accessibility"),
             ],
         })
     about = copy["enterprise"]
@@ -55,5 +92,6 @@ def check_your_answers(copy: dict, council) -> dict:
             ("Email", about.get("email") or "", "contact"),
             ("Website", about.get("website") or "", "contact"),
         ],
+        "documents": _documents(about),
         "services": services,
     }

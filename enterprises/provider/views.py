@@ -2,7 +2,8 @@
 
 Every lookup starts from `provider_enterprises(request.user)`, so another enterprise's listing is a 404.
 Edits go through `enterprises.revisions`: straight into a draft, into the pending revision of a live listing.
-A listing that is with the council (or archived, or rejected) cannot be changed: its edit pages answer 403.
+A listing that is with the council (or archived, or rejected) cannot be changed: its edit pages answer 403; changes
+sent for approval can be withdrawn, and then changed again.
 Capacity and the yearly figures are facts, not claims for the council to check: they go live at once.
 """
 
@@ -22,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from enterprises import completeness
 from enterprises.access import provider_enterprises, provider_required
+from enterprises.approval_time import usual_wait
 from enterprises.listings import TransitionError, submit_listing, submit_revision
 from enterprises.models import Capacity, Enterprise, Revision, Service
 from enterprises.provider.forms import (
@@ -45,12 +47,15 @@ from enterprises.revisions import (
     save_enterprise_details,
     save_service,
     snapshot,
+    withdraw_changes,
 )
 
 Status = Enterprise.Status
 EDITABLE = {Status.DRAFT, Status.CHANGES_REQUESTED}
 ADD_SERVICE_TOKENS = "provider_add_service_tokens"
 KEPT_TOKENS = 20
+# A change to a live listing was just saved, and not sent: the task list says so once, with the button to send it.
+JUST_SAVED = "provider_just_saved"
 
 
 # Finding the listing, and whether it may be changed -----------------------------------------------------------------
@@ -79,7 +84,7 @@ class Listing:
         if self.enterprise.is_live:
             if self.changes_sent:
                 return ("Your changes are with the council. You can change your listing again when they have "
-                        "looked at them.")
+                        "looked at them, or if you withdraw your changes.")
             return None
         if status == Status.SUBMITTED:
             return "Your listing is with the council. You cannot change it while they check it."
@@ -115,11 +120,18 @@ def _service_values(listing: Listing, key: str) -> dict:
 
 
 def _saved(request, listing: Listing, what: str):
+    """Back to the task list. A draft's edit is done, so it is a success; a live listing's is not sent yet, so the
+    task list says so, with the button to send it (not a green "Success" for something nobody has seen)."""
     if listing.enterprise.is_live:
-        messages.success(request, f"{what} saved. People will see the change when the council approves it.")
+        _just_saved(request, listing, "People keep seeing your listing as it was until the council approves your "
+                                      "changes.")
     else:
         messages.success(request, f"{what} saved")
     return redirect("provider:task_list", slug=listing.slug)
+
+
+def _just_saved(request, listing: Listing, then: str) -> None:
+    request.session[JUST_SAVED] = {"slug": listing.slug, "then": then}
 
 
 def _bound(form_class, request, **kwargs):
@@ -208,6 +220,9 @@ def _latest_event(enterprise, action):
 def task_list(request, slug):
     listing = _listing(request, slug)
     enterprise = listing.enterprise
+    just_saved = request.session.pop(JUST_SAVED, None)
+    if not (just_saved and just_saved.get("slug") == slug and listing.revision and not listing.changes_sent):
+        just_saved = None
     home_care = completeness.home_care_ids()
     services = [
         {"key": key, "values": values, "status": completeness.service_task_statuses(values, home_care)}
@@ -231,6 +246,8 @@ def task_list(request, slug):
         "changes": changes(listing.revision) if listing.revision is not None else [],
         "rejected_revision": last_revision if last_revision and last_revision.status == Revision.Status.REJECTED
         else None,
+        "just_saved": just_saved,
+        "usual_wait": usual_wait(enterprise.council, changes=enterprise.is_live) if _sent(listing) else "",
     })
 
 
@@ -264,6 +281,18 @@ def contact(request, slug):
         request, slug, ContactForm, title="Contact details",
         lede="How people can get in touch with you. Give a phone number, an email address or both.",
     )
+
+
+@provider_required
+def before_you_start(request, slug):
+    """What the council will ask for, and what each service needs: read before the forms, not found out at the end."""
+    listing = _listing(request, slug)
+    if listing.locked_reason:
+        return _locked(request, listing)
+    return render(request, "provider/before_you_start.html", {
+        "listing": listing,
+        "usual_wait": usual_wait(listing.enterprise.council, changes=False),
+    })
 
 
 @provider_required
@@ -405,20 +434,27 @@ def service_remove(request, slug, key):
                 return _locked(request, listing)
             remove_service(listing.enterprise, by=request.user, key=key)
         if listing.enterprise.is_live:
-            messages.success(request, f"{name} will be removed when the council approves your changes")
+            _just_saved(request, listing, f"People keep seeing {name} until the council approves your changes.")
         else:
             messages.success(request, f"{name} removed")
         return redirect("provider:task_list", slug=slug)
     return render(request, "provider/service_remove.html", {"listing": listing, "key": key, "name": name})
 
 
-# Sending the listing, or its changes, to the council ----------------------------------------------------------------
+# Sending the listing, or its changes, to the council, and withdrawing changes --------------------------------------
+
+
+def _sent(listing: Listing) -> bool:
+    """Already with the council: the listing, or the changes to a live one."""
+    return listing.enterprise.status == Status.SUBMITTED or listing.changes_sent
 
 
 @provider_required
 def submit(request, slug):
     listing = _listing(request, slug)
     enterprise = listing.enterprise
+    if request.method == "POST" and _sent(listing):
+        return redirect("provider:task_list", slug=slug)  # sent twice (a double press): it went the first time
     if enterprise.is_live:
         if listing.changes_sent:
             return _locked(request, listing)
@@ -432,6 +468,8 @@ def submit(request, slug):
         try:
             with transaction.atomic():
                 listing = _listing(request, slug, for_update=True)
+                if _sent(listing):
+                    return redirect("provider:task_list", slug=slug)
                 if listing.locked_reason or (mode == "revision" and listing.revision is None):
                     return _locked(request, listing)
                 if not completeness.missing_for_submission(listing.copy, slug):
@@ -442,6 +480,7 @@ def submit(request, slug):
                     else:
                         submit_revision(revision=listing.revision, by=request.user)
                         messages.success(request, "Your changes have been sent to the council for approval")
+                    request.session.pop(JUST_SAVED, None)
                     return redirect("provider:task_list", slug=slug)
         except TransitionError as transition_error:
             error = str(transition_error)
@@ -457,4 +496,27 @@ def submit(request, slug):
         "error": error,
         "answers": answers,
         "changes": changes(listing.revision) if mode == "revision" else [],
+        "usual_wait": usual_wait(listing.enterprise.council, changes=mode == "revision") if answers else "",
     })
+
+
+@provider_required
+@require_POST
+def withdraw(request, slug):
+    """Take back the changes sent for approval, to change them again. The form names the revision it withdraws, so
+    that sending it twice withdraws once, and a withdrawal that comes after the council's decision says so."""
+    listing = _listing(request, slug)
+    revision = listing.enterprise.revisions.filter(pk=_whole_number(request.POST.get("revision"))).first()
+    if revision is None:
+        return redirect("provider:task_list", slug=slug)  # nothing of this listing's to withdraw
+    try:
+        if withdraw_changes(revision, by=request.user) is not None:
+            messages.success(request, "Your changes are withdrawn. You can change your listing again, then send "
+                                      "your changes for approval when you are ready.")
+    except TransitionError as error:
+        messages.warning(request, str(error))
+    return redirect("provider:task_list", slug=slug)
+
+
+def _whole_number(text) -> int | None:
+    return int(text) if isinstance(text, str) and text.isascii() and text.isdigit() and len(text) < 19 else None

@@ -6,3 +6,16 @@ import { initAll } from "./govuk-frontend.min.js";
 
 document.body.classList.add("js-enabled", "govuk-frontend-supported");
 initAll();
+
+// Print buttons (shortlists): hidden in the HTML, shown only here, where they
+// can work; without JavaScript the print page's link and the browser's own
+// print command remain.
+for (const button of document.querySelectorAll("[data-app-print]")) {
+  button.hidden = false;
+  button.addEventListener("click", () => window.print());
+}
+
+// The service page's map, and Leaflet with it, load only on a page that has one.
+if (document.querySelector("[data-app-map]")) {
+  import("./map.js").then(({ startMaps }) => startMaps());
+}

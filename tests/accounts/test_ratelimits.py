@@ -12,8 +12,8 @@ from django.contrib.auth import get_user_model
 from django.test import RequestFactory
 from django.utils import timezone
 
-from accounts import ratelimits
 from core.http import client_ip
+from enterprises import ratelimits
 from enterprises.models import Enterprise, Invitation, RateLimitHit, SignInAttempt
 from tests.factories import make_council, make_user
 
@@ -134,6 +134,8 @@ class TestCounting:
 
         assert settings.RATE_LIMITS == {
             "sign_in": (20, 15), "password_reset": (5, 60), "sign_up": (5, 60), "invitation": (10, 60),
+            "shortlist_share": (30, 60), "shortlist_email": (5, 60),
+            "problem_report": (10, 60),
         }
         assert settings.TRUSTED_PROXY_COUNT == 0
 

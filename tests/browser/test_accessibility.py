@@ -56,6 +56,22 @@ def search_with_no_results(page, world):
     expect(page.get_by_role("heading", name="No services match your search")).to_be_visible()
 
 
+def search_from_a_town_with_nothing_near(page, world):
+    go(page, "/search/?q=day+club&postcode=Evesham&client_group=people-living-with-dementia")
+    expect(page.get_by_role("heading", name="No services match your search within 5 miles of Evesham")).to_be_visible()
+    expect(page.locator(".app-result")).to_have_count(2)
+
+
+def search_from_a_place_name_of_several_places(page, world):
+    go(page, "/search/?postcode=Newport")
+    expect(page.get_by_role("heading", name="Which did you mean?")).to_be_visible()
+
+
+def search_from_a_misspelt_place(page, world):
+    go(page, "/search/?postcode=Evsham")
+    expect(page.get_by_role("link", name="Evesham", exact=True)).to_be_visible()
+
+
 def add_to_shortlist(page, service):
     go(page, service.get_absolute_url())
     page.get_by_role("button", name=f"Add {service.name} to shortlist").click()
@@ -80,11 +96,47 @@ def shortlist_print_view(page, world):
     expect(page.locator(".app-print-card")).to_have_count(1)
 
 
+def shortlist_shared(page, world):
+    shortlist_with_a_service(page, world)
+    page.get_by_role("button", name="Share this list").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Share your shortlist")
+
+
+def shortlist_shared_with_a_bad_email(page, world):
+    shortlist_shared(page, world)
+    page.get_by_label("Email address").fill("not an address")
+    page.get_by_role("button", name="Send the list").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+
+
+def shortlist_emailed(page, world):
+    shortlist_shared(page, world)
+    page.get_by_label("Email address").fill("daughter@example.org")
+    page.get_by_role("button", name="Send the list").click()
+    expect(page.get_by_text("We have sent your shortlist to daughter@example.org")).to_be_visible()
+
+
+def shared_shortlist(page, world, *, gone=False):
+    from directory.shortlist import readable_code, share
+
+    services = [world.rich_service.pk] + ([world.hidden_service.pk] if gone else [])
+    go(page, f"/shortlist/shared/{readable_code(share(services))}/")
+    expect(page.locator(".app-result")).to_have_count(1)
+
+
+def open_shared_with_a_bad_code(page, world):
+    go(page, "/shortlist/open/?code=K7QM")
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+
+
 PAGES = [
     PublicPage("home", lambda page, world: go(page, "/")),
     PublicPage("search results", search_results),
     PublicPage("search with a bad postcode", search_with_a_bad_postcode),
     PublicPage("search with no results", search_with_no_results),
+    PublicPage("search from a town with nothing near: the nearest", search_from_a_town_with_nothing_near),
+    PublicPage("search from a name several places have", search_from_a_place_name_of_several_places),
+    PublicPage("search from a misspelt place", search_from_a_misspelt_place),
     PublicPage("search form with nothing searched", lambda page, world: go(page, "/search/")),
     PublicPage("service", lambda page, world: go(page, world.rich_service.get_absolute_url())),
     PublicPage("service just added to the shortlist", service_just_added_to_shortlist),
@@ -92,6 +144,14 @@ PAGES = [
     PublicPage("shortlist, empty", lambda page, world: go(page, "/shortlist/")),
     PublicPage("shortlist with a service", shortlist_with_a_service),
     PublicPage("shortlist print view", shortlist_print_view),
+    PublicPage("shortlist shared: its link, code and email form", shortlist_shared),
+    PublicPage("shortlist shared, with a bad email address", shortlist_shared_with_a_bad_email),
+    PublicPage("shortlist emailed", shortlist_emailed),
+    PublicPage("shared shortlist", shared_shortlist),
+    PublicPage("shared shortlist with a service no longer listed", lambda page, world: shared_shortlist(page, world,
+                                                                                                         gone=True)),
+    PublicPage("shared shortlist's code to type in", lambda page, world: go(page, "/shortlist/open/")),
+    PublicPage("shared shortlist's code, wrong", open_shared_with_a_bad_code),
     PublicPage("accessibility statement", lambda page, world: go(page, "/accessibility/")),
     PublicPage("privacy notice", lambda page, world: go(page, "/privacy/")),
     PublicPage("cookies", lambda page, world: go(page, "/cookies/")),
@@ -165,7 +225,7 @@ def what_does_not_fit(page: Page) -> str:
     what does not: the page scrolling sideways; a box that scrolls or clips sideways (overflow auto, scroll, hidden
     or clip: a table in its scroll box, a cut-off heading) holding more than its width; a chart's text outside its
     chart. Form controls (a long value scrolls inside its input) and visually hidden text are not boxes a reader
-    sees."""
+    sees, and a map pans in two dimensions by design (1.4.10's exception for content that needs them)."""
     return "\n".join(page.evaluate(NOT_FITTING_SCRIPT))
 
 
@@ -181,7 +241,7 @@ NOT_FITTING_SCRIPT = """() => {
         return `<${element.localName}${label ? ` ${label}` : ""}> (“${text}”)`;
     };
     for (const element of document.body.querySelectorAll("*")) {
-        if (element.closest("svg, input, textarea, select")) continue;
+        if (element.closest("svg, input, textarea, select, .app-map")) continue;
         const style = getComputedStyle(element);
         if (!["auto", "scroll", "hidden", "clip"].includes(style.overflowX)) continue;
         if (style.clipPath !== "none" || element.clientWidth <= 1 || !element.getClientRects().length) continue;

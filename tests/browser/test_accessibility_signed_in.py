@@ -141,6 +141,9 @@ def build_listings(make_person) -> Listings:
     editing, _ = published_listing("Droitwich Gardeners")
     save_enterprise_details(editing, by=provider, values={"summary": "Garden help for older people in Droitwich."})
 
+    undated = make_enterprise("Bredon Befrienders", council=council)  # published: no review date, no insurance date
+    make_service("Bredon visits", enterprise=undated, categories=[day_clubs])
+
     Invitation.objects.create(
         email="new.officer@worcestershire.example", role=Invitation.Role.STAFF, council=council, token=INVITATION_TOKEN,
         invited_by=staff, expires_at=timezone.now() + timedelta(days=14),
@@ -320,6 +323,24 @@ def a_date_that_does_not_exist(page: Page, world: Listings) -> None:
     then_it_shows_an_error(page)
 
 
+def just_saved_a_change(page: Page, world: Listings) -> None:
+    """A change to a published listing just saved: the task list says it is saved but not sent, with the button."""
+    go(page, on_task_list("editing", "contact/")(world))
+    page.get_by_label("Phone number").fill("01905 000222")
+    press(page, "Save and continue")
+    expect(page.get_by_text("Saved. Send your changes for approval when you are ready")).to_be_visible()
+
+
+def changes_just_withdrawn(page: Page, world: Listings) -> None:
+    """Changes sent for approval, just withdrawn (sent again first when an earlier width withdrew them)."""
+    pending = world.published.revisions.get(status=Revision.Status.PENDING)
+    if pending.submitted_at is None:
+        listings.submit_revision(revision=pending, by=world.provider)
+    go(page, on_task_list("published")(world))
+    press(page, "Withdraw your changes")
+    expect(page.get_by_text("Your changes are withdrawn", exact=False)).to_be_visible()
+
+
 def on_review(listing: str) -> Callable[[Listings], str]:
     return lambda world: f"/council/listings/{getattr(world, listing).slug}/"
 
@@ -335,6 +356,12 @@ def reviewed_with_a_date_in_the_past(page: Page, world: Listings) -> None:
     section = page.get_by_role("region", name="Mark as reviewed")
     section.get_by_role("group", name="Next review date").get_by_label("Year").fill("2020")
     press(page, "Mark as reviewed")
+    then_it_shows_an_error(page)
+
+
+def approved_without_its_checks_or_a_reason(page: Page, world: Listings) -> None:
+    go(page, on_review("submitted")(world))
+    press(page, "Approve and publish")
     then_it_shows_an_error(page)
 
 
@@ -383,6 +410,9 @@ PAGES = [
                  opened(on_task_list("published"), showing="Changes waiting for approval")),
     AccountPage("task list, changes not sent", "provider",
                  opened(on_task_list("editing"), showing="Changes not sent yet")),
+    AccountPage("task list, a change just saved", "provider", just_saved_a_change),
+    AccountPage("task list, changes just withdrawn", "provider", changes_just_withdrawn),
+    AccountPage("before you start", "provider", opened(task("before-you-start/"), showing="Before you start")),
     AccountPage("about your enterprise", "provider", opened(task("about/")), summary_too_long),
     AccountPage("contact details", "provider", opened(task("contact/")),
                  sent_with(task("contact/"), {"Phone number": "call me", "Email address": "jean@"},
@@ -419,6 +449,9 @@ PAGES = [
     AccountPage("listings with one status", "staff", opened(lambda w: "/council/listings/?status=published")),
     AccountPage("review of a submitted listing", "staff", opened(on_review("submitted"), showing="Ask for changes"),
                  asked_for_changes_without_saying_what),
+    AccountPage("review of a submitted listing, approving it", "staff",
+                 opened(on_review("submitted"), showing="Approve and publish"),
+                 approved_without_its_checks_or_a_reason),
     AccountPage("review of a published listing", "staff", opened(on_review("published"), showing="Mark as reviewed"),
                  reviewed_with_a_date_in_the_past),
     AccountPage("changes to a published listing", "staff",
@@ -428,6 +461,9 @@ PAGES = [
                  opened(lambda w: "/council/review-overdue/", showing="Evesham Befrienders")),
     AccountPage("insurance expiring", "staff",
                  opened(lambda w: "/council/insurance-expiring/", showing="Evesham Befrienders")),
+    AccountPage("no review date", "staff", opened(lambda w: "/council/no-review-date/", showing="Bredon Befrienders")),
+    AccountPage("no insurance date", "staff",
+                 opened(lambda w: "/council/no-insurance-date/", showing="Bredon Befrienders")),
     AccountPage("messages that could not be sent", "staff",
                  opened(lambda w: "/council/messages-not-sent/", showing="Listing changes requested (email)")),
 ]

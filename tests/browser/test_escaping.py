@@ -338,6 +338,10 @@ def test_the_referral_form_s_check_page_shows_what_was_typed_as_text(new_signed_
     continue_()
     page.get_by_label("Within a week", exact=True).check()
     continue_()
+    page.get_by_label("Direct payment or personal budget", exact=True).check()
+    continue_()
+    page.get_by_label("What is your phone number?").fill("01905 765432")
+    continue_()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Check your answers before sending the referral")
     problems = problems_on(seen, "check your answers", (
@@ -385,7 +389,7 @@ def check_answers(page: Page, world: World) -> None:
     from tests.browser.test_accessibility_referrals import answer
 
     go(page, reverse("referrals:start", kwargs={"pk": world.service.pk}))
-    for step in ["start", "consent", "person", "postcode", "needs", "safety", "urgency"]:
+    for step in ["start", "consent", "person", "postcode", "needs", "safety", "urgency", "funding", "phone"]:
         answer(page, step)
     expect(page.get_by_role("heading", level=1)).to_have_text("Check your answers before sending the referral")
 

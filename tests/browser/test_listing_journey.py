@@ -201,7 +201,8 @@ def when_they_send_their_listing_to_the_council(page: Page) -> None:
     expect(page.get_by_role("heading", name=SERVICE)).to_be_visible()
     press(page, "Send to the council")
     then_they_are_told(page, "Your listing has been sent to the council")
-    expect(page.get_by_role("region", name="Important")).to_contain_text("Your listing is with the council")
+    expect(page.get_by_role("heading", name="Your listing is with the council")).to_be_visible()
+    expect(page.locator(".govuk-notification-banner")).to_have_count(1)
 
 
 def then_they_see_what_the_council_asked(page: Page) -> None:
@@ -224,7 +225,14 @@ def when_they_change_the_description(page: Page) -> None:
     expect(page.get_by_label("Description", exact=True)).to_have_value(OLD_DESCRIPTION)
     fill(page, {"Description": NEW_DESCRIPTION})
     press(page, "Save and continue")
-    then_they_are_told(page, "People will see the change when the council approves it")
+    then_they_are_reminded_to_send_their_changes(page)
+
+
+def then_they_are_reminded_to_send_their_changes(page: Page) -> None:
+    banner = page.get_by_role("region", name="Important")
+    expect(banner).to_contain_text("Saved. Send your changes for approval when you are ready")
+    expect(banner.get_by_role("button", name="Check and send your changes")).to_be_visible()
+    expect(page.locator(".govuk-notification-banner--success")).to_have_count(0)
 
 
 def when_they_send_their_changes(page: Page) -> None:
@@ -259,7 +267,7 @@ def when_staff_approve_it_with_their_checks(page: Page) -> None:
     when_staff_open_from_the_queue(page, "New listing")
     approve = page.get_by_role("region", name="Approve and publish")
     for check_made in ["Public liability insurance", "DBS checks", "Safeguarding policy"]:
-        approve.get_by_label(re.compile(rf"^{check_made} \(the provider says")).check()
+        approve.get_by_label(re.compile(rf"{check_made} \(the provider says")).check()
     press(page, "Approve and publish")
     then_they_are_told(page, f"{ENTERPRISE} is published")
 

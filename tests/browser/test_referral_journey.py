@@ -152,12 +152,12 @@ def then_the_timeline_shows(page: Page, steps: list[tuple[str, str, str]]) -> No
 
 def when_they_search_near_the_person_for_day_clubs(page: Page) -> None:
     then_the_heading_is(page, "Find care and support near you")
-    page.get_by_label("Postcode", exact=True).fill(PERSON_POSTCODE)
+    page.get_by_label("Postcode or place", exact=True).fill(PERSON_POSTCODE)
     press(page, "Search")
-    then_the_heading_is(page, f"2 services found near {PERSON_POSTCODE}")
+    then_the_heading_is(page, f"2 services found within 5 miles of {PERSON_POSTCODE}")
     page.get_by_role("group", name="Type of support").get_by_label("Day clubs", exact=True).check()
     press(page, "Apply filters")
-    then_the_heading_is(page, f"1 service found near {PERSON_POSTCODE}")
+    then_the_heading_is(page, f"1 service found within 5 miles of {PERSON_POSTCODE}")
     expect(page.locator(".app-result h2")).to_have_text([DAY_CLUB])
 
 

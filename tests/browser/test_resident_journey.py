@@ -33,7 +33,7 @@ def given_a_resident_on_the_home_page(new_context, javascript: bool = True) -> P
 
 def when_they_search_for(page: Page, words: str, postcode: str) -> None:
     page.get_by_label("What are you looking for?").fill(words)
-    page.get_by_label("Postcode", exact=True).fill(postcode)
+    page.get_by_label("Postcode or place", exact=True).fill(postcode)
     page.get_by_role("button", name="Search", exact=True).click()
 
 
@@ -101,7 +101,7 @@ def test_a_resident_finds_a_day_club_shortlists_it_and_prints_its_phone_number(n
     page = given_a_resident_on_the_home_page(new_context, javascript)
 
     when_they_search_for(page, words="day club", postcode=HOME_POSTCODE)
-    then_the_results_heading_says(page, "4 services found near WR1 2EY")
+    then_the_results_heading_says(page, "4 services found within 5 miles of WR1 2EY")
     then_the_results_are(
         page,
         worcester,
@@ -109,11 +109,11 @@ def test_a_resident_finds_a_day_club_shortlists_it_and_prints_its_phone_number(n
     )
 
     when_they_apply_the_filter(page, "Only show services taking new people")
-    then_the_results_heading_says(page, "2 services found near WR1 2EY")
+    then_the_results_heading_says(page, "2 services found within 5 miles of WR1 2EY")
     then_the_results_are(page, worcester, {"Riverside Day Club", "Tuesday Lunch and Chat"})
 
     when_they_apply_the_filter(page, "Free only")
-    then_the_results_heading_says(page, "1 service found near WR1 2EY")
+    then_the_results_heading_says(page, "1 service found within 5 miles of WR1 2EY")
     then_the_results_are(page, worcester, {"Tuesday Lunch and Chat"})
     then_printing_shows_the_results_without_the_filters_or_footer(page)
 
@@ -137,14 +137,14 @@ def test_a_bad_postcode_is_explained_beside_the_field_keeping_what_was_typed(new
     # Then the error summary lists the problem, and the page title says there is an error
     summary = page.locator(".govuk-error-summary")
     expect(summary).to_contain_text("There is a problem")
-    summary_link = summary.get_by_role("link", name="Enter a full UK postcode, like WR1 2EY")
+    summary_link = summary.get_by_role("link", name="Enter a full UK postcode, like WR1 2EY, or a town or village")
     expect(summary_link).to_be_visible()
     expect(page).to_have_title(re.compile(r"^Error: "))
 
     # And the same message is beside the field, which is described by it, and what was typed is kept
-    postcode = page.get_by_label("Postcode", exact=True)
+    postcode = page.get_by_label("Postcode or place", exact=True)
     beside = page.locator(".govuk-form-group--error").filter(has=postcode).locator(".govuk-error-message")
-    expect(beside).to_have_text("Error: Enter a full UK postcode, like WR1 2EY")
+    expect(beside).to_have_text("Error: Enter a full UK postcode, like WR1 2EY, or a town or village")
     message_id = beside.get_attribute("id")
     expect(postcode).to_have_attribute("aria-describedby", re.compile(rf"(^|\s){re.escape(message_id)}(\s|$)"))
     expect(postcode).to_have_value("WR1 2E")

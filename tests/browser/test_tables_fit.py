@@ -4,10 +4,6 @@ Ruth follows the referrals her team sent, Jean reads the referrals her day club 
 cookies the site sets. Where a table has room for its columns it is a table; where it has not, each row becomes a
 block with every cell under its column's name (frontend/scss/_tables.scss). Either way, every cell is in sight: none
 is cut off at the edge of the table's box or of the screen, and on a phone each one is labelled with its column.
-
-The referral and cookies tables need their markup to opt in (`app-table--stacked`, and each cell's column in
-`data-label`); until their templates do, these tests are expected to fail on a phone (strict: once the markup is
-there, the marker must go).
 """
 
 import re
@@ -23,12 +19,7 @@ pytestmark = pytest.mark.browser
 
 world, transactional_db = data_built_once(build_referrals)
 
-NOT_YET_MARKED_UP = pytest.mark.xfail(
-    strict=True,
-    reason="the template's table needs class app-table--stacked and data-label on its cells (issue 16)",
-)
-# A small phone, and a desktop (where the table fits already).
-SCREENS = [pytest.param(320, id="a small phone", marks=NOT_YET_MARKED_UP), pytest.param(1280, id="a desktop")]
+SCREENS = [pytest.param(320, id="a small phone"), pytest.param(1280, id="a desktop")]
 
 OUT_OF_SIGHT = """(table) => {
     const region = table.closest(".app-table-scroll") || table;

@@ -24,6 +24,7 @@ from tests.factories import (
     make_category,
     make_client_group,
     make_enterprise,
+    make_place,
     make_postcode,
     make_service,
 )
@@ -48,6 +49,11 @@ def build_worcester_directory() -> WorcesterDirectory:
     east = make_postcode("WR4 9AA", 388000, 256000)  # 2.0 miles
     north = make_postcode("WR3 7AA", 385500, 258500)  # 2.2 miles
     worcester = make_area("Worcester", 385100, 255100)
+    # Evesham, 13 miles south-east: places and postcodes to search from, and no services within 5 miles.
+    make_place("Evesham", 403600, 243800, population=27684)
+    make_postcode("WR11 4TP", 404000, 244000)
+    make_place("Newport", 330930, 188126, label="Newport, near Cardiff, Wales", population=161506)
+    make_place("Newport", 374637, 318872, label="Newport, near Telford, England", population=12741)
 
     day_clubs = make_category("Day clubs")
     home_help = make_category("Home help")

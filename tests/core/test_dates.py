@@ -3,7 +3,7 @@
 from datetime import UTC, date, datetime, time
 
 import pytest
-from django.template import Context, Template
+from django.template import engines
 
 from core.dates import govuk_time, long_date, months_before
 
@@ -41,8 +41,9 @@ def test_months_before(day, months, before):
 
 
 def test_templates_write_long_dates_with_the_same_function():
-    template = Template("{% load core_tags %}{{ due|long_date }}|{{ sent|long_date }}|{{ missing|long_date }}|"
-                        "{{ none|long_date|default:'Not set' }}")
-    context = Context({"due": date(2027, 3, 31), "sent": datetime(2027, 6, 30, 23, 30, tzinfo=UTC), "none": None})
+    template = engines["jinja2"].from_string(
+        "{{ due|long_date }}|{{ sent|long_date }}|{{ none|long_date or 'Not set' }}"
+    )
+    context = {"due": date(2027, 3, 31), "sent": datetime(2027, 6, 30, 23, 30, tzinfo=UTC), "none": None}
 
-    assert template.render(context) == "31 March 2027|1 July 2027||Not set"
+    assert template.render(context) == "31 March 2027|1 July 2027|Not set"

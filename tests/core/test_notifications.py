@@ -135,6 +135,17 @@ def test_an_address_the_mail_server_refuses_for_good_fails_at_once(db, mail_serv
     assert "550" in failed.last_error and "No such mailbox" in failed.last_error
 
 
+def test_an_address_not_to_be_kept_is_forgotten_when_its_message_fails(db, mail_server):
+    message = queue_email("gone@example.org", "Subject", "Body", kind="shortlist", keep_recipient=False)
+
+    with pytest.raises(MessageFailed):
+        notifications.deliver(message.pk)
+
+    failed = reload(message)
+    assert (failed.status, failed.to, failed.body) == (Status.FAILED, "", "")
+    assert "No such mailbox" in failed.last_error
+
+
 # Tried again with longer waits, for MESSAGE_RETRY_HOURS, then failed ----------------------------------------------
 
 

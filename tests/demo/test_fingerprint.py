@@ -45,7 +45,8 @@ REFERRAL_FIELDS = [
 
 EXPECTED = {
     "areas": "23e912c35cf7338b",
-    "enterprises": "b55e489c0c2d770e",
+    "enterprises": "73aa17f5832bd9dc",  # its listings' created_at moved before they were sent (demo/history.py)
+    "history": "d28d8dc33f066007",
     "services per enterprise": "7eb6568f882c0546",
     "services": "78beb768a63d5fe3",
     "accounts": "6c206a7d589e1d85",
@@ -55,6 +56,30 @@ EXPECTED = {
 
 def digest(rows) -> str:
     return hashlib.sha256(json.dumps(rows, default=str, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def days_from(today: date, day) -> int | None:
+    if day is None:
+        return None
+    return ((timezone.localdate(day) if hasattr(day, "hour") else day) - today).days
+
+
+def listing_dates(e, today: date) -> list:
+    return [e.slug, *(days_from(today, getattr(e, name)) for name in ("submitted_at", "published_at", "review_due_on",
+                                                                      "insurance_expires_on")),
+            e.dbs_answer, e.has_safeguarding_policy]
+
+
+def history_rows(e, today: date) -> list:
+    """Checks and events, with days counted from today (a reminder's message is the ISO date it is about)."""
+    checks = sorted([c.kind, days_from(today, c.checked_on), c.checked_by.email] for c in e.checks.all())
+    events = [
+        [ev.action, ev.from_status, ev.to_status, getattr(ev.actor, "email", ""), days_from(today, ev.at),
+         timezone.localtime(ev.at).time(),
+         days_from(today, date.fromisoformat(ev.message)) if ev.action.endswith("reminder_sent") else ev.message]
+        for ev in sorted(e.events.all(), key=lambda ev: (ev.at, ev.action))
+    ]
+    return [checks, events]
 
 
 def fingerprint() -> dict[str, str]:
@@ -67,6 +92,7 @@ def fingerprint() -> dict[str, str]:
         .prefetch_related("categories", "client_groups", "coverage_areas")
         .select_related("enterprise")
     )
+    history = enterprises.prefetch_related("checks__checked_by", "events__actor").order_by("slug")
     referrals = Referral.objects.order_by("pk").select_related("service__enterprise", "organisation", "referrer")
     users = get_user_model().objects.filter(email__endswith="@example.org").order_by("email")
     return {
@@ -74,6 +100,7 @@ def fingerprint() -> dict[str, str]:
         "enterprises": digest(
             [[*(getattr(e, name) for name in ENTERPRISE_FIELDS), (now - e.created_at).days] for e in enterprises]
         ),
+        "history": digest([[*listing_dates(e, today), *history_rows(e, today)] for e in history]),
         "services per enterprise": digest([[e.slug, e.services.count()] for e in enterprises]),
         "services": digest(
             [

@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 
 from directory.filters import ServiceFilter
 from enterprises.models import Capacity, CostType, Delivery, Enterprise, Service, WayToPay
-from tests.factories import days_ago, make_area, make_enterprise, make_service
+from tests.factories import days_ago, make_area, make_enterprise, make_place, make_service
 
 
 def search(client, **params):
@@ -46,7 +46,7 @@ class TestPostcodeAndDistance:
         response = search(client, postcode=typed)
 
         assert found_names(response) == ["Near club"]
-        assert "near WR1 2EY" in response.content.decode()
+        assert "within 5 miles of WR1 2EY" in response.content.decode()
 
     def test_it_says_how_far_away_each_venue_is_in_miles(self, client, home_postcode, postcode_miles_east):
         make_service("Near club", venue=postcode_miles_east(2.34, "WR2 1AA"))
@@ -277,7 +277,7 @@ class TestBadInput:
     def test_it_explains_a_postcode_that_is_not_a_postcode(self, client):
         response = search(client, postcode="not a postcode", q="lunch")
 
-        self.assert_error(response, "Enter a full UK postcode, like WR1 2EY", "id_postcode")
+        self.assert_error(response, "Enter a full UK postcode, like WR1 2EY, or a town or village", "id_postcode")
         assert 'value="not a postcode"' in response.content.decode()
         assert 'value="lunch"' in response.content.decode()
 
@@ -315,6 +315,9 @@ class TestBadInput:
             "q=%22unclosed",
             "q=!!!%26%26%7C(",
             "postcode=" + "W" * 300,
+            "postcode=%00",
+            "postcode=WR1%25",
+            "postcode=" + "%C3%A9" * 60,
             "taking=maybe",
             "cost=cheap",
             "delivery=teleport",
@@ -330,16 +333,44 @@ class TestBadInput:
 
 @pytest.mark.django_db
 class TestNoResults:
-    def test_it_suggests_a_wider_distance_and_fewer_filters(self, client, home_postcode, postcode_miles_east):
-        make_service("Far club", venue=postcode_miles_east(7, "WR2 2AA"))
+    def test_it_shows_the_nearest_and_a_distance_that_finds_them(self, client, home_postcode, postcode_miles_east):
+        make_service("Far club", venue=postcode_miles_east(13.5, "WR2 2AA"))
+        make_service("Farther club", venue=postcode_miles_east(18.9, "WR2 3AA"))
+        make_service("Too far", venue=postcode_miles_east(31, "WR2 4AA"))
+
+        response = search(client, postcode="WR1 2EY", distance=5)
+        html = response.content.decode()
+
+        assert "No services found within 5 miles of WR1 2EY" in html
+        assert "No services match your search within 5 miles of WR1 2EY" in html
+        assert [service.name for service in response.context["nearest"].object_list] == ["Far club", "Farther club"]
+        assert "13.5 miles away" in html and "18.9 miles away" in html and "Too far" not in html
+        assert "search within 20 miles" in html
+        assert found_names(search(client, postcode="WR1 2EY", distance=20)) == ["Far club", "Farther club"]
+
+    def test_it_offers_no_wider_distance_when_none_would_find_anything(
+        self, client, home_postcode, postcode_miles_east
+    ):
+        make_service("Too far", venue=postcode_miles_east(31, "WR2 4AA"))
 
         html = search(client, postcode="WR1 2EY", distance=5).content.decode()
 
-        assert "No services found near WR1 2EY" in html
-        assert "No services match your search" in html
-        assert "search within 10 miles" in html
-        assert "distance=10" in html
-        assert "remove some filters" in html
+        assert ">search within" not in html
+        assert "Nothing matches within 30 miles either" in html
+
+    def test_it_names_the_filters_and_words_to_drop_that_would_find_something(
+        self, client, home_postcode, postcode_miles_east, day_clubs, home_help
+    ):
+        make_service("Lunch club", venue=postcode_miles_east(1, "WR2 1AA"), categories=[home_help])
+
+        response = search(client, postcode="WR1 2EY", q="lunch", category=["day-clubs"])
+        html = response.content.decode()
+
+        assert response.context["filters_to_drop"] == [("category", "“Type of support: Day clubs”")]
+        assert "the words “lunch”" not in html  # without the words, still only home help: nothing
+        suggestion = response.context["filters_to_drop"][0][0]
+        assert suggestion == "category"
+        assert found_names(search(client, postcode="WR1 2EY", q="lunch")) == ["Lunch club"]
 
 
 @pytest.mark.django_db
@@ -407,6 +438,31 @@ class TestQueryCount:
         day_clubs.save()
         nothing_found = client.get("/search/?postcode=WR1+2EY&q=zither").content.decode()
         assert "No services found" in nothing_found and "Day clubs and days out" in nothing_found  # the filter's
+
+    def test_a_search_from_a_town_or_a_district_runs_as_many_queries_as_from_a_postcode(
+        self, client, home_postcode, postcode_miles_east, day_clubs
+    ):
+        make_place("Worcester", 385000, 255000)
+        self.make_services(3, postcode_miles_east(1, "WR2 1AA"), [day_clubs])
+        self.count_queries(client, "/search/?postcode=WR1+2EY")  # the types of support, read once
+
+        from_postcode = self.count_queries(client, "/search/?postcode=WR1+2EY&q=lunch")
+        from_town = self.count_queries(client, "/search/?postcode=Worcester&q=lunch")
+        from_district = self.count_queries(client, "/search/?postcode=WR1&q=lunch")
+
+        assert len(from_town) == len(from_district) == len(from_postcode) == 3  # place, results, search record
+
+    def test_nothing_near_adds_one_query_for_the_nearest_and_one_per_filter_in_use(
+        self, client, home_postcode, postcode_miles_east, day_clubs
+    ):
+        self.make_services(3, postcode_miles_east(12, "WR2 1AA"), [day_clubs])
+        self.count_queries(client, "/search/?postcode=WR1+2EY")
+
+        queries = self.count_queries(
+            client, "/search/?postcode=WR1+2EY&q=lunch&category=day-clubs", expect="No services found"
+        )
+
+        assert len(queries) == 3 + 1 + 2
 
     def test_a_service_page_runs_a_fixed_number_of_queries(self, client, day_clubs, carers):
         service = make_service(categories=[day_clubs], client_groups=[carers])

@@ -102,11 +102,13 @@ VIEWS = [
     View("listings", "get", lambda w: "/council/listings/", object_view=False),
     View("review_overdue", "get", lambda w: "/council/review-overdue/", object_view=False),
     View("insurance_expiring", "get", lambda w: "/council/insurance-expiring/", object_view=False),
+    View("no_review_date", "get", lambda w: "/council/no-review-date/", object_view=False),
+    View("no_insurance_date", "get", lambda w: "/council/no-insurance-date/", object_view=False),
     View("failed_messages", "get", lambda w: "/council/messages-not-sent/", object_view=False),
     View("review", "get", lambda w: f"/council/listings/{w.submitted.slug}/"),
     View("revision", "get", lambda w: f"/council/revisions/{w.revision.pk}/"),
     View("approve", "post", lambda w: f"/council/listings/{w.submitted.slug}/approve/",
-         lambda w: {"approve-checks": ["insurance"], **date_fields("approve", days_ahead(365))}),
+         lambda w: {"approve-checks": ["insurance", "safeguarding"], **date_fields("approve", days_ahead(365))}),
     View("request_changes", "post", lambda w: f"/council/listings/{w.submitted.slug}/request-changes/",
          lambda w: {"request_changes-message": "Add your prices"}),
     View("reject", "post", lambda w: f"/council/listings/{w.submitted.slug}/reject/",
@@ -392,8 +394,10 @@ class TestApproving:
         assert "Insurance checked 3 March 2026" in public and "3 March 2025" not in public
         assert "Meets the local quality standard, checked 5 January 2026" in public
 
-    def test_a_listing_with_no_checks_says_so(self, world):
-        assert "The council has not recorded any checks yet" in html(Client().get(world.published.get_absolute_url()))
+    def test_a_listing_with_no_checks_says_which_it_has_not_had(self, world):
+        public = html(Client().get(world.published.get_absolute_url()))
+
+        assert "Not checked by the council:" in public and "checked 3 March" not in public
 
     @pytest.mark.parametrize("fields, message", [
         ({}, "Enter the next review date"),
@@ -569,7 +573,8 @@ class TestTwoStaffOnTheSameItem:
     def test_the_second_is_told_it_has_already_been_dealt_with(self, world, staff_client):
         colleague = signed_in(world, "colleague")
         colleague.get(f"/council/listings/{world.submitted.slug}/")
-        staff_client.post(f"/council/listings/{world.submitted.slug}/approve/", date_fields("approve", days_ahead(9)))
+        staff_client.post(f"/council/listings/{world.submitted.slug}/approve/",
+                          {"approve-checks": ["insurance", "safeguarding"], **date_fields("approve", days_ahead(9))})
 
         response = colleague.post(f"/council/listings/{world.submitted.slug}/reject/", {"reject-reason": "Too far"})
 
@@ -624,7 +629,8 @@ def test_two_staff_posting_at_the_same_moment_one_succeeds_and_the_other_gets_a_
             connection.close()
 
     threads = [
-        threading.Thread(target=post, args=("approve", first, "approve", date_fields("approve", days_ahead(30)))),
+        threading.Thread(target=post, args=("approve", first, "approve", {
+            "approve-checks": ["insurance", "safeguarding"], **date_fields("approve", days_ahead(30))})),
         threading.Thread(target=post, args=("reject", second, "reject", {"reject-reason": "Outside our area"})),
     ]
     for thread in threads:

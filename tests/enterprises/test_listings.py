@@ -20,6 +20,7 @@ from enterprises.revisions import save_enterprise_details
 from tests.factories import make_council, make_enterprise, make_service
 
 Status = Enterprise.Status
+ANY_TYPE_NEEDS = ["insurance", "safeguarding"]  # a listing with no type of support needs what any type does
 ALL_STATUSES = list(Status.values)
 
 
@@ -76,7 +77,7 @@ T = [
                frozenset({Status.DRAFT, Status.CHANGES_REQUESTED}), Status.SUBMITTED, "submitted"),
     Transition("request_changes", lambda e, by: listings.request_changes(enterprise=e, by=by, message="Add prices"),
                "staff", frozenset({Status.SUBMITTED}), Status.CHANGES_REQUESTED, "changes_requested"),
-    Transition("approve_listing", lambda e, by: listings.approve_listing(enterprise=e, by=by, checks=["insurance"]),
+    Transition("approve_listing", lambda e, by: listings.approve_listing(enterprise=e, by=by, checks=ANY_TYPE_NEEDS),
                "staff", frozenset({Status.SUBMITTED}), Status.PUBLISHED, "approved"),
     Transition("reject_listing", lambda e, by: listings.reject_listing(enterprise=e, by=by, reason="Not local"),
                "staff", frozenset({Status.SUBMITTED}), Status.REJECTED, "rejected"),
@@ -159,20 +160,20 @@ class TestWhatTransitionsDo:
     def test_approval_records_each_check_with_who_and_when_and_sets_the_review_date(self, people):
         listing = listing_in(Status.SUBMITTED, people)
 
-        listings.approve_listing(enterprise=listing, by=people.staff, checks=["insurance", "dbs"])
+        listings.approve_listing(enterprise=listing, by=people.staff, checks=["insurance", "dbs", "safeguarding"])
 
         listing.refresh_from_db()
         assert listing.published_at is not None
         assert listing.review_due_on == timezone.localdate() + timezone.timedelta(days=365)
         assert sorted(listing.checks.values_list("kind", "checked_by", "checked_on")) == [
-            ("dbs", people.staff.pk, timezone.localdate()), ("insurance", people.staff.pk, timezone.localdate())
+            (kind, people.staff.pk, timezone.localdate()) for kind in ["dbs", "insurance", "safeguarding"]
         ]
 
     def test_approval_takes_a_chosen_review_date(self, people):
         listing = listing_in(Status.SUBMITTED, people)
         chosen = timezone.localdate() + timezone.timedelta(days=180)
 
-        listings.approve_listing(enterprise=listing, by=people.staff, review_due_on=chosen)
+        listings.approve_listing(enterprise=listing, by=people.staff, checks=ANY_TYPE_NEEDS, review_due_on=chosen)
 
         listing.refresh_from_db()
         assert listing.review_due_on == chosen
@@ -382,7 +383,7 @@ class TestTwoStaffAtOnce:
 
         def approve_slowly():
             with transaction.atomic():
-                listings.approve_listing(enterprise=listing, by=people.staff)
+                listings.approve_listing(enterprise=listing, by=people.staff, checks=ANY_TYPE_NEEDS)
                 first_holds_the_lock.set()
                 time.sleep(0.5)
                 timings["first_committed"] = time.monotonic()
@@ -472,7 +473,7 @@ class TestAddress:
         listing = listing_in(Status.SUBMITTED, people)
         before = listing.slug
 
-        listings.approve_listing(enterprise=listing, by=people.staff)
+        listings.approve_listing(enterprise=listing, by=people.staff, checks=ANY_TYPE_NEEDS)
 
         listing.refresh_from_db()
         assert listing.slug == before

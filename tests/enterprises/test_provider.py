@@ -167,7 +167,7 @@ def live_provider(live):
 # The permission matrix ----------------------------------------------------------------------------------------------
 
 
-LISTING_PAGES = ["task_list", "about", "contact", "documents", "figures", "submit", "service_add"]
+LISTING_PAGES = ["task_list", "before_you_start", "about", "contact", "documents", "figures", "submit", "service_add"]
 SERVICE_PAGES = ["service", "service_where", "service_costs", "service_when", "service_accessibility",
                  "service_remove"]
 
@@ -422,24 +422,47 @@ class TestEditingADraft:
         html = response.content.decode()
         assert "Enter start time as a time, like 10am" in html and 'value="teatime"' in html
 
-    def test_accessibility(self, client, draft, draft_service, provider):
+    def test_accessibility_answers_are_yes_no_or_not_known(self, client, draft, draft_service, provider):
         url = f"/provider/listings/{draft.slug}/services/{draft_service.pk}/accessibility/"
+        signed_in(client, provider)
+        page = client.get(url).content.decode()
+        for question in ["Is there step-free access?", "Is there a hearing loop?", "Is there an accessible toilet?"]:
+            assert question in page, question
+        assert page.count("I do not know") == 3
 
-        response = signed_in(client, provider).post(url, {"step_free_access": "on", "languages": "English, Polish",
-                                                          "cqc_registration": "1-123456789"})
+        response = client.post(url, {"step_free_access": "True", "hearing_loop": "False", "accessible_toilet": "",
+                                     "languages": "English, Polish", "cqc_registration": "1-123456789"})
 
         assert response.status_code == 302
         draft_service.refresh_from_db()
-        assert draft_service.step_free_access and not draft_service.hearing_loop
+        assert (draft_service.step_free_access, draft_service.hearing_loop, draft_service.accessible_toilet) == (
+            True, False, None)
         assert (draft_service.languages, draft_service.cqc_registration) == ("English, Polish", "1-123456789")
+        page = client.get(url).content.decode()
+        assert re.search(r'id="id_step_free_access_0"[^>]* value="True" checked', page)
+        assert re.search(r'id="id_hearing_loop_1"[^>]* value="False" checked', page)
+        assert re.search(r'id="id_accessible_toilet_2"[^>]* value="" checked', page)
 
-    def test_unticking_every_box_saves(self, client, draft, provider):
+    def test_i_do_not_know_takes_back_a_yes(self, client, draft, provider):
         service = make_service(enterprise=draft, step_free_access=True)
         url = f"/provider/listings/{draft.slug}/services/{service.pk}/accessibility/"
 
-        assert signed_in(client, provider).post(url, {}).status_code == 302
+        assert signed_in(client, provider).post(url, {"step_free_access": ""}).status_code == 302
         service.refresh_from_db()
-        assert not service.step_free_access
+        assert service.step_free_access is None
+
+    def test_an_answer_that_is_not_one_of_the_choices_is_refused_with_a_message(self, client, draft, draft_service,
+                                                                                 provider):
+        url = f"/provider/listings/{draft.slug}/services/{draft_service.pk}/accessibility/"
+
+        response = signed_in(client, provider).post(url, {"hearing_loop": "maybe", "languages": "Welsh"})
+
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert "Select yes, no or I do not know" in html and 'href="#id_hearing_loop_0"' in html
+        assert 'value="Welsh"' in html
+        draft_service.refresh_from_db()
+        assert draft_service.hearing_loop is None and draft_service.languages == ""
 
     def test_documents(self, client, draft, provider):
         expiry = in_future()
@@ -456,7 +479,7 @@ class TestEditingADraft:
         assert (draft.insurance_expires_on, draft.dbs_answer, draft.has_safeguarding_policy) == (
             expiry, "some_checked", False)
         html = client.get(url).content.decode()
-        assert f'name="insurance_expires_on_year" type="text" inputmode="numeric" value="{expiry.year}"' in html
+        assert re.search(rf'name="insurance_expires_on_year"[^>]* value="{expiry.year}"', html)
 
     @pytest.mark.parametrize("day, month, year, message", [
         ("3", "", "2027", "The expiry date must include a month"),
@@ -475,7 +498,7 @@ class TestEditingADraft:
         html = response.content.decode()
         assert response.status_code == 200 and message in html
         assert 'href="#id_insurance_expires_on_0"' in html
-        assert f'name="insurance_expires_on_day" type="text" inputmode="numeric" value="{day}"' in html
+        assert re.search(rf'name="insurance_expires_on_day"[^>]* value="{re.escape(day)}"', html)
 
     def test_removing_a_service_asks_first_then_deletes_it(self, client, draft, draft_service, provider):
         url = f"/provider/listings/{draft.slug}/services/{draft_service.pk}/remove/"
@@ -714,11 +737,11 @@ class TestSubmitting:
             (f"/provider/listings/{draft.slug}/services/{service.pk}/", {"name": "Changed"}),
             (f"/provider/listings/{draft.slug}/services/{service.pk}/remove/", {}),
             (f"/provider/listings/{draft.slug}/services/add/", {"name": "Changed"}),
-            (f"/provider/listings/{draft.slug}/submit/", {}),
         ]:
             response = client.post(url, data)
             assert response.status_code == 403, url
             assert "Your listing is with the council" in response.content.decode()
+        assert client.get(f"/provider/listings/{draft.slug}/submit/").status_code == 403
         draft.refresh_from_db()
         service.refresh_from_db()
         assert draft.name == "Malvern Hills Lunch Club" and service.name == "Lunch club" and draft.services.count() == 1
@@ -875,3 +898,318 @@ def test_times_are_read_the_way_people_write_them():
     assert parse_time("12pm") == parse_time("midday") == datetime.time(12)
     assert parse_time("12am") == datetime.time(0)
     assert parse_time("25:00") is None and parse_time("13pm") is None and parse_time("soon") is None
+
+
+# A provider's edit flow without a maze (issue 16) --------------------------------------------------------------------
+
+
+def sent_changes(client, live, live_provider, phone="01632 960002"):
+    """The provider changes the phone number of their live listing and sends the change for approval."""
+    signed_in(client, live_provider).post(f"/provider/listings/{live.slug}/contact/", {"phone": phone}, follow=True)
+    client.post(f"/provider/listings/{live.slug}/submit/", follow=True)
+    return pending_revision(live)
+
+
+def banners(html: str) -> list[str]:
+    return re.findall(r'class="govuk-notification-banner[ "]', html)
+
+
+@pytest.mark.django_db
+class TestSavingALiveListing:
+    def test_a_save_says_it_is_saved_and_not_sent_with_the_button_to_send_it(self, client, live, live_provider):
+        response = signed_in(client, live_provider).post(f"/provider/listings/{live.slug}/contact/",
+                                                         {"phone": "01632 960002"})
+
+        assert response.status_code == 302 and response.url == f"/provider/listings/{live.slug}/"
+        html = client.get(response.url).content.decode()
+        assert "Saved. Send your changes for approval when you are ready" in html
+        assert "People keep seeing your listing as it was until the council approves your changes" in html
+        assert re.search(rf'href="/provider/listings/{live.slug}/submit/" role="button"[^>]*>Check and send your '
+                         r'changes</a>', html)
+        assert "govuk-notification-banner--success" not in html and len(banners(html)) == 1
+        again = client.get(response.url).content.decode()
+        assert "Saved. Send your changes" not in again, "said once, straight after saving"
+        assert "Check and send your changes" in again and "Changes not sent yet" in again
+
+    def test_removing_a_service_says_the_same(self, client, live, live_provider):
+        service = live.services.get()
+
+        response = signed_in(client, live_provider).post(
+            f"/provider/listings/{live.slug}/services/{service.pk}/remove/")
+
+        html = client.get(response.url).content.decode()
+        assert "Saved. Send your changes for approval when you are ready" in html
+        assert "People keep seeing Tea dance until the council approves your changes" in html
+        assert "govuk-notification-banner--success" not in html
+
+    def test_a_draft_is_still_simply_saved(self, client, draft, provider):
+        response = signed_in(client, provider).post(f"/provider/listings/{draft.slug}/contact/",
+                                                    {"phone": "01632 960002"})
+
+        html = client.get(response.url).content.decode()
+        assert "Contact details saved" in html and "Saved. Send your changes" not in html
+
+
+@pytest.mark.django_db
+class TestBeforeYouStart:
+    def test_a_draft_starts_with_what_the_council_asks_for(self, client, draft, provider):
+        signed_in(client, provider)
+        task_list = client.get(f"/provider/listings/{draft.slug}/").content.decode()
+        link = f'href="/provider/listings/{draft.slug}/before-you-start/"'
+        assert link in task_list and "see what you will need" in task_list
+        tasks = re.findall(r'class="govuk-link govuk-task-list__link"[^>]*>([^<]+)<', task_list)
+        assert tasks[:3] == ["Documents the council asks for", "About your enterprise", "Contact details"]
+
+        page = client.get(f"/provider/listings/{draft.slug}/before-you-start/").content.decode()
+
+        assert "<h1 class=\"govuk-heading-l\">Before you start</h1>" in page
+        for need in ["public liability insurance certificate", "DBS checks", "safeguarding policy",
+                     "CQC registration number", "the postcode of the venue", "what it costs"]:
+            assert need in page, need
+        assert re.search(rf'href="/provider/listings/{draft.slug}/documents/" role="button"[^>]*>\s*Start with the '
+                         r'documents', page)
+
+    def test_what_is_missing_starts_with_the_documents(self, draft):
+        sections = [section for section, _, _ in missing_for_submission(working_copy(draft))]
+
+        assert sections[:3] == ["Documents the council asks for"] * 3
+
+    def test_a_listing_with_the_council_has_nothing_to_start(self, client, draft, provider):
+        draft.status = Status.SUBMITTED
+        draft.save()
+
+        response = signed_in(client, provider).get(f"/provider/listings/{draft.slug}/before-you-start/")
+
+        assert response.status_code == 403 and "Your listing is with the council" in response.content.decode()
+
+
+@pytest.mark.django_db
+class TestCheckAndSend:
+    def test_the_check_page_shows_the_documents_in_words(self, client, draft, provider, day_clubs, venue_postcode):
+        complete(draft, day_clubs, venue_postcode)
+        draft.insurance_expires_on = datetime.date(timezone.localdate().year + 1, 3, 31)
+        draft.save()
+
+        html = signed_in(client, provider).get(f"/provider/listings/{draft.slug}/submit/").content.decode()
+
+        assert "Documents the council asks for" in html
+        assert f"31 March {draft.insurance_expires_on.year}" in html and str(draft.insurance_expires_on) not in html
+        assert "Yes, everyone who works with people has a DBS check" in html
+        assert re.search(r"Safeguarding policy</dt>\s*<dd[^>]*>Yes</dd>", html)
+        assert f'href="/provider/listings/{draft.slug}/documents/"' in html
+
+    def test_a_long_description_is_shown_whole(self, client, draft, provider, day_clubs, venue_postcode):
+        service = complete(draft, day_clubs, venue_postcode)
+        service.summary, service.description = "", "We meet every week. " * 40 + "The end."
+        service.save()
+
+        html = signed_in(client, provider).get(f"/provider/listings/{draft.slug}/submit/").content.decode()
+
+        assert "The end." in html and "…" not in html
+
+    def test_changes_are_shown_whole_with_dates_times_and_money_as_people_write_them(self, client, live,
+                                                                                    live_provider):
+        service = live.services.get()
+        expiry = datetime.date(timezone.localdate().year + 2, 3, 31)
+        signed_in(client, live_provider)
+        client.post(f"/provider/listings/{live.slug}/documents/", {
+            "insurance_expires_on_day": "31", "insurance_expires_on_month": "3",
+            "insurance_expires_on_year": str(expiry.year), "dbs_answer": "all_checked",
+            "has_safeguarding_policy": "True",
+        })
+        client.post(f"/provider/listings/{live.slug}/services/{service.pk}/when/",
+                    {"days": ["tue"], "opens_at": "2pm", "closes_at": "3:30pm"})
+        client.post(f"/provider/listings/{live.slug}/services/{service.pk}/costs/",
+                    {"cost_type": "per_session", "cost_amount": "1,250.5"})
+        long_text = "Dancing and tea. " * 30 + "The very end."
+        client.post(f"/provider/listings/{live.slug}/services/{service.pk}/", {
+            "name": "Tea dance", "description": long_text, "categories": [c.pk for c in service.categories.all()],
+            "delivery": ["venue"],
+        })
+
+        for page in [f"/provider/listings/{live.slug}/", f"/provider/listings/{live.slug}/submit/"]:
+            html = client.get(page).content.decode()
+            assert f"31 March {expiry.year}" in html and expiry.isoformat() not in html, page
+            assert "2pm" in html and "3:30pm" in html and "14:00" not in html, page
+            assert "£1,250.50" in html, page
+            assert "The very end." in html and "…" not in html, page
+
+    def test_sending_twice_sends_once_with_one_banner(self, client, draft, provider, day_clubs, venue_postcode):
+        complete(draft, day_clubs, venue_postcode)
+        signed_in(client, provider)
+
+        first = client.post(f"/provider/listings/{draft.slug}/submit/")
+        second = client.post(f"/provider/listings/{draft.slug}/submit/")
+
+        assert first.status_code == second.status_code == 302
+        assert second.url == f"/provider/listings/{draft.slug}/"
+        assert ListingEvent.objects.filter(enterprise=draft, action="submitted").count() == 1
+        html = client.get(second.url).content.decode()
+        assert len(banners(html)) == 1 and "Your listing has been sent to the council" in html
+        assert "Your listing is with the council" in html
+
+    def test_changes_sent_twice_are_sent_once(self, client, live, live_provider):
+        signed_in(client, live_provider).post(f"/provider/listings/{live.slug}/contact/", {"phone": "01632 960002"})
+
+        first = client.post(f"/provider/listings/{live.slug}/submit/")
+        second = client.post(f"/provider/listings/{live.slug}/submit/")
+
+        assert first.status_code == second.status_code == 302
+        assert ListingEvent.objects.filter(enterprise=live, action="revision_submitted").count() == 1
+        html = client.get(second.url).content.decode()
+        assert len(banners(html)) == 1 and "Your changes have been sent to the council for approval" in html
+
+
+@pytest.mark.django_db
+class TestWithdrawingChanges:
+    def test_a_provider_withdraws_what_they_sent_and_changes_it_again(self, client, live, live_provider, staff):
+        sent = sent_changes(client, live, live_provider)
+        task_list = client.get(f"/provider/listings/{live.slug}/").content.decode()
+        assert "Withdraw your changes" in task_list and f'name="revision" value="{sent.pk}"' in task_list
+
+        response = client.post(f"/provider/listings/{live.slug}/withdraw/", {"revision": str(sent.pk)})
+
+        assert response.status_code == 302 and response.url == f"/provider/listings/{live.slug}/"
+        sent.refresh_from_db()
+        assert sent.status == Revision.Status.WITHDRAWN
+        reopened = pending_revision(live)
+        assert reopened.submitted_at is None and reopened.data["enterprise"]["phone"] == "01632 960002"
+        assert ListingEvent.objects.filter(enterprise=live, action="revision_withdrawn", actor=live_provider).exists()
+        html = client.get(response.url).content.decode()
+        assert "Your changes are withdrawn" in html and "Changes not sent yet" in html
+        assert client.post(f"/provider/listings/{live.slug}/contact/", {"phone": "01632 960003"}).status_code == 302
+        with pytest.raises(listings.TransitionError, match="already been dealt with"):
+            listings.approve_revision(revision=sent, by=staff)
+        client.post(f"/provider/listings/{live.slug}/submit/")
+        listings.approve_revision(revision=pending_revision(live), by=staff)
+        live.refresh_from_db()
+        assert live.phone == "01632 960003"
+
+    def test_withdrawing_twice_withdraws_once(self, client, live, live_provider):
+        sent = sent_changes(client, live, live_provider)
+
+        for _ in range(2):
+            response = client.post(f"/provider/listings/{live.slug}/withdraw/", {"revision": str(sent.pk)})
+            assert response.status_code == 302
+
+        assert live.revisions.count() == 2
+        assert live.revisions.filter(status=Revision.Status.WITHDRAWN).count() == 1
+        assert len(banners(client.get(response.url).content.decode())) == 1
+
+    def test_after_the_council_approved_it_says_so_and_changes_nothing(self, client, live, live_provider, staff):
+        sent = sent_changes(client, live, live_provider)
+        listings.approve_revision(revision=sent, by=staff)
+
+        response = client.post(f"/provider/listings/{live.slug}/withdraw/", {"revision": str(sent.pk)})
+
+        assert response.status_code == 302
+        html = client.get(response.url).content.decode()
+        assert "The council approved your changes before you could withdraw them" in html
+        assert not Revision.objects.filter(enterprise=live, status=Revision.Status.PENDING).exists()
+        sent.refresh_from_db()
+        assert sent.status == Revision.Status.APPROVED
+
+    @pytest.mark.parametrize("value", ["", "abc", "-1", "99999999999999999999", "1\x00", "²"])
+    def test_odd_input_withdraws_nothing(self, client, live, live_provider, value):
+        sent = sent_changes(client, live, live_provider)
+
+        response = client.post(f"/provider/listings/{live.slug}/withdraw/", {"revision": value})
+
+        assert response.status_code == 302
+        sent.refresh_from_db()
+        assert sent.status == Revision.Status.PENDING and sent.submitted_at is not None
+
+    def test_another_listings_changes_cannot_be_withdrawn_through_yours(self, client, live, live_provider,
+                                                                         draft, provider):
+        sent = sent_changes(client, live, live_provider)
+
+        response = signed_in(client, provider).post(f"/provider/listings/{draft.slug}/withdraw/",
+                                                    {"revision": str(sent.pk)})
+
+        assert response.status_code == 302
+        sent.refresh_from_db()
+        assert sent.status == Revision.Status.PENDING
+
+    @pytest.mark.parametrize("persona, expected", [
+        ("live_provider", 302), ("provider", 404), ("referrer", 403), ("staff", 403),
+    ])
+    def test_who_may_withdraw(self, client, request, live, live_provider, provider, persona, expected):
+        sent = sent_changes(client, live, live_provider)
+        client.logout()
+
+        response = signed_in(client, request.getfixturevalue(persona)).post(
+            f"/provider/listings/{live.slug}/withdraw/", {"revision": str(sent.pk)})
+
+        assert response.status_code == expected
+        sent.refresh_from_db()
+        assert (sent.status == Revision.Status.WITHDRAWN) == (expected == 302)
+
+    def test_anonymous_people_are_sent_to_sign_in_and_a_get_withdraws_nothing(self, client, live, live_provider):
+        sent = sent_changes(client, live, live_provider)
+        url = f"/provider/listings/{live.slug}/withdraw/"
+
+        assert client.get(url).status_code == 405
+        client.logout()
+        response = client.post(url, {"revision": str(sent.pk)})
+
+        assert response.status_code == 302 and response.url == f"/sign-in/?next={quote(url)}"
+        sent.refresh_from_db()
+        assert sent.status == Revision.Status.PENDING
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_withdrawal_and_an_approval_at_the_same_moment_one_wins_and_the_other_fails_cleanly(council):
+    from enterprises.revisions import withdraw_changes
+    from tests.concurrency import at_the_same_moment
+
+    listing = make_enterprise("Droitwich Dance Club", council=council)
+    provider_person, officer = make_user("dancer@example.org"), make_user("officer@example.gov.uk")
+    listing.members.add(provider_person)
+    StaffMembership.objects.create(user=officer, council=council)
+    from enterprises.revisions import save_enterprise_details
+
+    save_enterprise_details(listing, by=provider_person, values={"phone": "01632 960002"})
+    sent = listings.submit_revision(revision=pending_revision(listing), by=provider_person)
+    calls = iter([lambda: withdraw_changes(sent, by=provider_person),
+                  lambda: listings.approve_revision(revision=sent, by=officer)])
+    lock = __import__("threading").Lock()
+
+    def one_of_them():
+        with lock:
+            call = next(calls)
+        return call()
+
+    results, errors = at_the_same_moment(one_of_them)
+
+    assert len(results) == 1 and len(errors) == 1
+    assert isinstance(errors[0], listings.TransitionError)
+    sent.refresh_from_db()
+    listing.refresh_from_db()
+    if sent.status == Revision.Status.APPROVED:
+        assert listing.phone == "01632 960002" and pending_revision(listing) is None
+    else:
+        assert sent.status == Revision.Status.WITHDRAWN and listing.phone != "01632 960002"
+        assert pending_revision(listing).submitted_at is None
+
+
+@pytest.mark.django_db
+class TestHowLongApprovalUsuallyTakes:
+    def test_the_page_says_it_when_the_council_has_approved_enough_lately(self, client, live, live_provider,
+                                                                         staff, council):
+        for hours in (20, 50, 80):
+            other = make_enterprise(council=council)
+            Revision.objects.create(enterprise=other, status=Revision.Status.APPROVED, decided_by=staff,
+                                    submitted_at=timezone.now() - datetime.timedelta(days=10, hours=hours),
+                                    decided_at=timezone.now() - datetime.timedelta(days=10))
+        sent_changes(client, live, live_provider)
+
+        html = client.get(f"/provider/listings/{live.slug}/").content.decode()
+
+        assert "Approval usually takes about 2 days." in html
+
+    def test_nothing_is_said_without_enough_approvals(self, client, live, live_provider):
+        sent_changes(client, live, live_provider)
+
+        html = client.get(f"/provider/listings/{live.slug}/").content.decode()
+
+        assert "Changes waiting for approval" in html and "usually takes" not in html

@@ -1,5 +1,8 @@
 """The editing layer: drafts change in place, live listings collect a pending revision."""
 
+from datetime import date, time
+from decimal import Decimal
+
 import pytest
 from django.contrib.auth import get_user_model
 
@@ -73,3 +76,21 @@ def test_an_edit_from_a_stale_copy_still_waits_for_approval(provider):
     listing.refresh_from_db()
     assert (listing.name, listing.status) == ("Old name", Enterprise.Status.PUBLISHED)
     assert revisions.pending_revision(listing).data["enterprise"]["name"] == "New name"
+
+
+@pytest.mark.django_db
+def test_changes_are_in_words_as_people_write_them(provider):
+    listing = make_enterprise(status=Enterprise.Status.PUBLISHED, insurance_expires_on=date(2027, 3, 31))
+    service = make_service("Tea dance", enterprise=listing, step_free_access=True, opens_at=time(10))
+
+    revisions.save_enterprise_details(listing, by=provider, values={"insurance_expires_on": date(2028, 4, 1)})
+    revisions.save_service(listing, by=provider, key=str(service.pk), values={
+        "opens_at": time(14, 30), "cost_amount": Decimal("1250.5"), "step_free_access": None, "hearing_loop": False,
+    })
+
+    changes = {c.label: (c.before, c.after) for c in revisions.changes(revisions.pending_revision(listing))}
+    assert changes["Public liability insurance expiry date"] == ("31 March 2027", "1 April 2028")
+    assert changes["Opens at"] == ("10am", "2:30pm")
+    assert changes["Cost amount"] == ("Not given", "£1,250.50")
+    assert changes["Step-free access"] == ("Yes", "Not known")
+    assert changes["Hearing loop"] == ("Not known", "No")

@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from demo.accounts import demo_accounts_allowed, ensure_demo_accounts, has_demo_enterprises
+from demo.history import seed_demo_history
 from demo.seed import DemoDataError, seed_demo
 from enterprises.models import Enterprise
 
@@ -11,7 +12,8 @@ class Command(BaseCommand):
     help = (
         "Create the Worcestershire demo from demo/data/*.yaml: the standard categories and client groups, 16 towns, "
         "about 80 fictional enterprises and about 150 services at real postcodes. Needs the WR, B and DY postcodes "
-        "(manage.py import_postcodes --areas WR,B,DY). Safe to run again: it updates the demo in place."
+        "(manage.py import_postcodes --areas WR,B,DY). Then the demo accounts, and a year of the listings' history "
+        "(checks, reviews, insurance dates). Safe to run again: it updates the demo in place, and leaves history alone."
     )
 
     def add_arguments(self, parser):
@@ -45,9 +47,13 @@ class Command(BaseCommand):
         self._demo_accounts()
 
     def _demo_accounts(self):
-        """One account for every role (development only): `manage.py demo_accounts` prints them."""
+        """One account for every role (development only): `manage.py demo_accounts` prints them; then the listings'
+        history, whose council staff member is the demo's (demo/history.py)."""
         if not demo_accounts_allowed():
             self.stdout.write("No demo accounts: DJANGO_ENV is production")
             return
-        ensure_demo_accounts()
+        users = ensure_demo_accounts()
         self.stdout.write("Demo accounts ready: `manage.py demo_accounts` lists them")
+        given = seed_demo_history(users["staff"])
+        if given:
+            self.stdout.write(f"Gave {given} demo listings a year of history: checks, reviews, insurance dates")
