@@ -459,17 +459,53 @@ def insurance_expiring_list(request):
                   {"rows": rows, "warning_days": settings.INSURANCE_WARNING_DAYS})
 
 
+@dataclass(frozen=True)
+class MissingDateList:
+    """One of the staff's lists of live listings that lack a date, and how the page (council/missing_date.html)
+    speaks of it."""
+
+    name: str  # "review date": in the heading, the caption and the all-clear
+    explanation: str
+    all_clear: str
+    shown_date: str  # the Listing field of the second column
+    shown_date_heading: str
+    shown_date_unset: str
+    related_url: str
+    related_text: str
+
+
+NO_REVIEW_DATE = MissingDateList(
+    name="review date",
+    explanation="Live listings with no date for their yearly review. They never show as overdue, their providers are "
+                "never reminded, and they are never hidden from the public for a missed review. Mark each one as "
+                "reviewed to set a date.",
+    all_clear="Every live listing has a review date.",
+    shown_date="published_at", shown_date_heading="First published", shown_date_unset="Not known",
+    related_url="council:review_overdue", related_text="Listings whose review is overdue",
+)
+NO_INSURANCE_DATE = MissingDateList(
+    name="insurance date",
+    explanation="Live listings whose types of support need public liability insurance, but whose provider has not "
+                "given the date it expires. Nobody is warned before their insurance runs out. Ask the provider to "
+                "add the date to their listing.",
+    all_clear="Every live listing that needs insurance has an insurance date.",
+    shown_date="review_due_on", shown_date_heading="Review due", shown_date_unset="Not set",
+    related_url="council:insurance_expiring", related_text="Listings whose insurance is expiring",
+)
+
+
+def _missing_date_page(request, listings, missing: MissingDateList):
+    listings = listings.only("council", "name", "slug", "status", missing.shown_date)
+    return render(request, "council/missing_date.html", {"listings": listings, "missing": missing})
+
+
 @require_GET
 @staff_required
 def no_review_date_list(request):
-    return render(request, "council/no_review_date.html",
-                  {"listings": no_review_date(request.council).only("council", "name", "slug", "status",
-                                                                     "published_at")})
+    return _missing_date_page(request, no_review_date(request.council), NO_REVIEW_DATE)
 
 
 @require_GET
 @staff_required
 def no_insurance_date_list(request):
-    return render(request, "council/no_insurance_date.html",
-                  {"listings": no_insurance_date(request.council).only("council", "name", "slug", "status",
-                                                                         "review_due_on")})
+    return _missing_date_page(request, no_insurance_date(request.council), NO_INSURANCE_DATE)
