@@ -5,18 +5,8 @@ from django.core.management import call_command
 
 from enterprises.gazetteer import wgs84_to_grid
 from enterprises.models import PlaceName
+from tests.directory.test_search import found_names, search
 from tests.factories import make_place, make_postcode, make_service
-
-
-def search(client, **params):
-    response = client.get("/search/", params)
-    assert response.status_code == 200
-    return response
-
-
-def found_names(response):
-    page = response.context["page"]
-    return [service.name for service in page.object_list] if page else []
 
 
 @pytest.fixture
