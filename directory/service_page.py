@@ -49,14 +49,6 @@ def with_page_facts(services):
     return services.annotate(venue_town=Subquery(nearest_area), council_checked_at=Subquery(checked))
 
 
-# Accessibility -----------------------------------------------------------------------------------------------------
-
-def accessibility_rows(service) -> list[tuple[str, str]]:
-    """The questions a family asks about a venue, each answered yes, no or not known (`Service.accessibility_answers`,
-    the one rule for those words)."""
-    return service.accessibility_answers()
-
-
 # Where -------------------------------------------------------------------------------------------------------------
 
 

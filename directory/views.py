@@ -18,7 +18,7 @@ from directory.forms import EmailShortlistForm, SharedCodeForm
 from directory.page_cache import Content, page_response, public_page
 from directory.search import results_page
 from directory.search_log import record_search, search_record_fields, visitor_code
-from directory.service_page import accessibility_rows, directions_url, last_updated, service_map, with_page_facts
+from directory.service_page import directions_url, last_updated, service_map, with_page_facts
 from directory.shortlist import (
     add_all_to_shortlist,
     add_to_shortlist,
@@ -145,7 +145,7 @@ def _service_content(request, pk) -> Content:
     context = {
         "service": service,
         "other_services": others,
-        "accessibility": accessibility_rows(service),
+        "accessibility": service.accessibility_answers(),
         "directions": directions_url(service.venue_postcode) if service.venue_postcode else None,
         "updated_at": last_updated(service),
         "service_map": service_map(service),
