@@ -684,3 +684,41 @@ class PlaceName(models.Model):
 
     def __str__(self):
         return self.label
+
+
+# The text-search configuration the services' documents are built with (`refresh_search_vectors`) and that search
+# words and synonyms are read with (directory/search.py).
+SEARCH_CONFIG = "english"
+
+
+def read_as_search_words(*texts: str) -> list[str]:
+    """How the search reads each text (`websearch_to_tsquery`, as directory/search.py reads words typed in the
+    search box): the words it looks for, as PostgreSQL writes them ("'day' & 'club'"), or "" where it finds none
+    (only words as common as "the")."""
+    if not texts:
+        return []
+    reading = ", ".join(["websearch_to_tsquery(%s::regconfig, %s)::text"] * len(texts))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {reading}", [value for text in texts for value in (SEARCH_CONFIG, text)])
+        return list(cursor.fetchone())
+
+
+class Synonym(models.Model):
+    """Words people use, as a council's staff tell the search: a search for `words` ("day centre") also finds the
+    services that a search for `also_find` ("day club") finds (directory/search.py, `matching_words`)."""
+
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="synonyms")
+    words = models.CharField(max_length=200)
+    also_find = models.CharField(max_length=200)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["words", "also_find", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                models.F("council"), Lower("words"), Lower("also_find"), name="synonym_unique_in_council"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.words} → {self.also_find}"
