@@ -278,30 +278,34 @@ class _Matches(Func):
 
 
 def _synonym_rewrites(connection) -> str:
-    """The SELECT whose rows `ts_rewrite` applies: each synonym's words, read as search words are (and, of several
-    words, also as the quoted phrase), become themselves or what the synonym also finds. Words that read as nothing
-    (only common words such as "the") are left out."""
-    table = connection.ops.quote_name(Synonym._meta.db_table)
-    config = f"'{SEARCH_CONFIG}'::regconfig"
-    also_find = f"websearch_to_tsquery({config}, s.also_find)"
+    """The SELECT whose rows `ts_rewrite` applies to a search's words (`%L`, put in by `format`): each synonym whose
+    words are among them (read as search words are, and, of several words, also as the quoted phrase) becomes its
+    words or what the synonym also finds. Words that read as nothing (only words as common as "the") are left out."""
+    quote = connection.ops.quote_name
+    table = quote(Synonym._meta.db_table)
+    words, phrase, also_find = (
+        f"s.{quote(name)}" for name in ("words_query", "words_phrase_query", "also_find_query")
+    )
     return f"""SELECT DISTINCT target, target || {also_find}
-                 FROM {table} s
-                CROSS JOIN LATERAL (VALUES (websearch_to_tsquery({config}, s.words)),
-                                           (phraseto_tsquery({config}, s.words))) AS t(target)
-                WHERE numnode(target) > 0 AND numnode({also_find}) > 0"""
+                 FROM {table} s CROSS JOIN LATERAL (VALUES ({words}), ({phrase})) AS t(target)
+                WHERE %L::tsquery @> target AND numnode(target) > 0 AND numnode({also_find}) > 0"""
 
 
 class _SearchWords(SearchQuery):
     """The words as the search reads them (`websearch_to_tsquery`), with the words people use widened by the
     synonyms staff gave them: a search for "day centre evesham" becomes ("day centre" or "day club") and "evesham".
-    Worked out once inside the search's own statement (a scalar subquery): no query of its own, nothing to cache."""
+    Worked out once inside the search's own statement (a scalar subquery): no query of its own, nothing to cache.
+    Only the synonyms whose words the search has are read (`@>`: every word of one is in the other)."""
 
     def __init__(self, words: str):
         super().__init__(words, search_type="websearch", config=SEARCH_CONFIG)
 
     def as_sql(self, compiler, connection, **extra_context):
         sql, params = super().as_sql(compiler, connection, **extra_context)
-        return f"(SELECT ts_rewrite({sql}, %s))", [*params, _synonym_rewrites(connection)]
+        return (
+            f"(SELECT ts_rewrite(typed.query, format(%s, typed.query::text)) FROM (SELECT {sql} AS query) typed)",
+            [_synonym_rewrites(connection), *params],
+        )
 
 
 def matching_words(services: QuerySet, words: str, *, near_a_place: bool = False) -> QuerySet:

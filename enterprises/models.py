@@ -3,7 +3,7 @@ from datetime import date
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, GistIndex
-from django.contrib.postgres.search import SearchVectorField
+from django.contrib.postgres.search import SearchQuery, SearchQueryField, SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connection, models
 from django.db.models.functions import Cast, Lower
@@ -703,14 +703,27 @@ def read_as_search_words(*texts: str) -> list[str]:
         return list(cursor.fetchone())
 
 
+def _read_as_search_words(field: str, search_type: str = "websearch") -> models.GeneratedField:
+    return models.GeneratedField(
+        expression=SearchQuery(models.F(field), search_type=search_type, config=SEARCH_CONFIG),
+        output_field=SearchQueryField(), db_persist=True,
+    )
+
+
 class Synonym(models.Model):
     """Words people use, as a council's staff tell the search: a search for `words` ("day centre") also finds the
-    services that a search for `also_find` ("day club") finds (directory/search.py, `matching_words`)."""
+    services that a search for `also_find` ("day club") finds (directory/search.py, `matching_words`).
+
+    The database keeps each as the search reads it (generated columns, worked out when it is saved), so that the
+    search's own statement reads them without parsing every synonym's words again."""
 
     council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="synonyms")
     words = models.CharField(max_length=200)
     also_find = models.CharField(max_length=200)
     updated_at = models.DateTimeField(auto_now=True)
+    words_query = _read_as_search_words("words")
+    words_phrase_query = _read_as_search_words("words", "phrase")  # the words typed in quotes
+    also_find_query = _read_as_search_words("also_find")
 
     class Meta:
         ordering = ["words", "also_find", "pk"]

@@ -88,6 +88,19 @@ class TestThePublicSearch:
 
         assert found(client, q="respite", postcode="WR1 2EY") == []
 
+    @pytest.mark.parametrize("words, finds_the_day_club", [
+        ("'", False), ("''day centre''", True), ("%L", False), ("%s day centre", True), ("\\", False),
+        ("day centre'; --", True), ("(day | centre)", True), ("day:* centre", True), ("!!day centre", True),
+        ("the day centre " + "and " * 45, True),
+    ])
+    def test_odd_words_never_cause_a_server_error(self, client, near_worcester, words, finds_the_day_club):
+        synonym("day centre", "day club")
+        synonym("O'Brien's", "'quoted' words")
+
+        assert ("Thursday day club" in found(client, q=words)) == finds_the_day_club
+        found(client, q=words, postcode="WR1 2EY")
+        api_get(client, "/services", search=words[:200])
+
     def test_a_search_with_synonyms_runs_as_many_queries_as_one_without(self, client, near_worcester):
         def queries(words):
             client.get("/search/", {"q": "warm up", "postcode": "WR1 2EY"})  # the types of support, read once
