@@ -1,6 +1,7 @@
-"""Council staff's decisions on listings and their changes: each form is one action on the review page.
+"""Council staff's decisions on listings and their changes: each form is one action on the review page; and the
+form of a synonym (words people use).
 
-Each form has a prefix, so that several forms on one page keep their fields' ids apart, and each form's
+Each decision form has a prefix, so that several forms on one page keep their fields' ids apart, and each one's
 non-field errors (a transition that was refused) link to the part of the page that shows the listing's status.
 """
 
