@@ -19,3 +19,8 @@ for (const button of document.querySelectorAll("[data-app-print]")) {
 if (document.querySelector("[data-app-map]")) {
   import("./map.js").then(({ startMaps }) => startMaps());
 }
+
+// "Use my location" beside a search box, where there is one.
+if (document.querySelector("[data-app-use-location]")) {
+  import("./location.js").then(({ startUseMyLocation }) => startUseMyLocation());
+}
