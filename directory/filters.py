@@ -263,11 +263,12 @@ class ServiceFilter(django_filters.FilterSet):
     def filters_to_drop(self) -> list[tuple[str, str]]:
         """(name, what it is) of each filter or the words in use without which the search finds something, asked
         of the database in one statement however many are in use."""
-        in_use = [(name, value) for name, value in self._in_use() if name != "sort"]
+        in_use = list(self._in_use())
         found = find_anything([self._matching(self.queryset, leave_out=name) for name, _ in in_use])
         return [(name, self._described(name, value)) for (name, value), finds in zip(in_use, found) if finds]
 
     def _in_use(self):
+        """(name, value) of the words and each filter given."""
         data = self.form.cleaned_data
         for name in ("q", *FILTERS):
             value = data.get(name)
@@ -285,7 +286,7 @@ class ServiceFilter(django_filters.FilterSet):
                 continue
             if isinstance(value, list):
                 labels = dict(self.form.fields[name].choices)
-                for chosen in value:
+                for chosen in dict.fromkeys(value):
                     params = query.copy()
                     params.setlist(name, [other for other in params.getlist(name) if other != chosen])
                     tags.append((labels[chosen], _search_url(params)))
