@@ -77,6 +77,14 @@ class Postcode(models.Model):
     easting = models.IntegerField()
     northing = models.IntegerField()
 
+    class Meta:
+        # The postcode nearest a point ("Use my location", directory/location.py) is a nearest-neighbour walk of this
+        # index (`point(easting, northing) <-> point(…)`), not a scan of every postcode.
+        indexes = [
+            GistIndex(models.Func(models.F("easting"), models.F("northing"), function="point",
+                                  output_field=models.Field()), name="postcode_point_idx"),
+        ]
+
     def __str__(self):
         return self.postcode
 

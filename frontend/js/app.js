@@ -66,3 +66,8 @@ startFilters();
 if (document.querySelector("[data-app-map]")) {
   import("./map.js").then(({ startMaps }) => startMaps());
 }
+
+// "Use my location" beside a search box, where there is one.
+if (document.querySelector("[data-app-use-location]")) {
+  import("./location.js").then(({ startUseMyLocation }) => startUseMyLocation());
+}

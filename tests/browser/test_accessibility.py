@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.chromium import AXE_SCRIPT, DESKTOP, MOBILE
-from tests.browser.worcester import HOME_POSTCODE, WorcesterDirectory
+from tests.browser.worcester import HOME_POSITION, HOME_POSTCODE, WorcesterDirectory
 
 pytestmark = pytest.mark.browser
 
@@ -39,6 +39,14 @@ class PublicPage:
 def go(page: Page, path: str, status: int = 200) -> None:
     response = page.goto(path)
     assert response is not None and response.status == status, f"{path} answered {response and response.status}"
+
+
+def home_after_using_my_location(page, world):
+    page.context.grant_permissions(["geolocation"])
+    page.context.set_geolocation(HOME_POSITION)
+    go(page, "/")
+    page.get_by_role("button", name="Use my location").click()
+    expect(page.get_by_role("status")).to_contain_text("Your nearest postcode is WR1 2EY")
 
 
 def search_results(page, world):
@@ -152,6 +160,7 @@ def open_shared_with_a_bad_code(page, world):
 
 PAGES = [
     PublicPage("home", lambda page, world: go(page, "/")),
+    PublicPage("home, after “Use my location”", home_after_using_my_location),
     PublicPage("search results", search_results),
     PublicPage("search with a bad postcode", search_with_a_bad_postcode),
     PublicPage("search with no results", search_with_no_results),
