@@ -329,14 +329,32 @@ def rotation_key(day: date):
     return MD5(Concat(Cast("pk", output_field=TextField()), Value(day.isoformat()), output_field=TextField()))
 
 
-def fair_order(services: QuerySet, *, day: date, by_words: bool, by_distance: bool) -> QuerySet:
+def fair_order(
+    services: QuerySet, *, day: date, by_words: bool, by_distance: bool, nearest_first: bool = False
+) -> QuerySet:
+    """Best match first (then nearest), or with `nearest_first` nearest first (then best match)."""
     ordering = []
     if by_words:
         ordering.append(F("relevance_band").desc())
     if by_distance:
-        ordering.append(F("distance_band").asc())
+        ordering.insert(0 if nearest_first else len(ordering), F("distance_band").asc())
     services = services.annotate(rotation=rotation_key(day))
     return services.order_by(*ordering, "rotation", "pk")
+
+
+def find_anything(searches: list[QuerySet]) -> list[bool]:
+    """Whether each search finds at least one service, asked in one statement."""
+    if not searches:
+        return []
+    alias = searches[0].db
+    parts, params = [], []
+    for services in searches:
+        sql, more = services.values("pk")[:1].query.get_compiler(alias).as_sql()
+        parts.append(f"EXISTS({sql})")
+        params.extend(more)
+    with connections[alias].cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        return [bool(found) for found in cursor.fetchone()]
 
 
 # The page of results --------------------------------------------------------------------------------------------
