@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('enterprises', '0012_places'),
+        ('enterprises', '0014_area_names'),
     ]
 
     operations = [
