@@ -15,6 +15,8 @@ from django.utils import timezone
 from core.dates import long_date
 from enterprises import listings
 from enterprises.models import (
+    Area,
+    AreaName,
     Enterprise,
     EnterpriseCheck,
     ListingEvent,
@@ -107,6 +109,14 @@ class View:
     form_page: bool = False  # a GET shows the form the POST sends
 
 
+def place_name_of(world: World) -> AreaName:
+    """A place name of one of the council's areas, for the view that removes it."""
+    area = Area.objects.get_or_create(council=world.council, slug="malvern",
+                                      defaults={"name": "Malvern", "easting": 377500, "northing": 245800})[0]
+    return AreaName.objects.get_or_create(area=area, name="Callow End", defaults={"easting": 392000,
+                                                                                 "northing": 240000})[0]
+
+
 def synonym_of(world: World) -> Synonym:
     """A synonym of the council's, for the synonym views."""
     return Synonym.objects.get_or_create(council=world.council, words="day centre", also_find="day club")[0]
@@ -138,6 +148,11 @@ VIEWS = [
     View("approve_revision", "post", lambda w: f"/council/revisions/{w.revision.pk}/approve/", lambda w: {}),
     View("reject_revision", "post", lambda w: f"/council/revisions/{w.revision.pk}/reject/",
          lambda w: {"reject-reason": "Wrong number"}),
+    View("place_names", "get", lambda w: "/council/place-names/", object_view=False),
+    # Another council's name is left alone, and staff are sent back to their own list (tests/enterprises/
+    # test_place_names.py), rather than told it is not found.
+    View("remove_place_name", "post", lambda w: f"/council/place-names/{place_name_of(w).pk}/remove/", lambda w: {},
+         object_view=False, done="/council/place-names/"),
     View("synonyms", "get", lambda w: "/council/words-people-use/", object_view=False),
     View("add_synonym", "post", lambda w: "/council/words-people-use/add/",
          lambda w: {"words": "cleaner", "also_find": "home help"}, object_view=False,
