@@ -17,7 +17,7 @@ from core.paging import page_links, page_of
 from core.status_filter import filter_by_status
 from enterprises import enquiries
 from enterprises.access import council_enquiries, council_enterprises, staff_required
-from enterprises.council.enquiry_forms import NotGoingAheadForm, StartedForm
+from enterprises.council.enquiry_forms import EnquiryForm, NotGoingAheadForm, StartedForm
 from enterprises.enquiries import TransitionError
 from enterprises.models import Enquiry
 
@@ -49,7 +49,8 @@ def _enquiry(user, reference: str) -> Enquiry:
     return get_object_or_404(council_enquiries(user).select_related("area", "enterprise"), reference=reference)
 
 
-def _page(request, enquiry: Enquiry, *, started_form=None, not_going_ahead_form=None, status: int = 200):
+def _page(request, enquiry: Enquiry, *, started_form=None, not_going_ahead_form=None, refused=None,
+          status: int = 200):
     enquiries.record_access(enquiry, request.user)
     listings = council_enterprises(request.user)
     return render(request, "council/enquiry.html", {
@@ -57,7 +58,7 @@ def _page(request, enquiry: Enquiry, *, started_form=None, not_going_ahead_form=
         "events": enquiry.events.select_related("actor"),
         "started_form": started_form or StartedForm(prefix="started", listings=listings),
         "not_going_ahead_form": not_going_ahead_form or NotGoingAheadForm(prefix="not"),
-        "form": started_form or not_going_ahead_form,  # the one that failed, for the error summary
+        "form": started_form or not_going_ahead_form or refused,  # the one that failed, for the error summary
         "may_move": enquiry.stage in {Stage.NEW, Stage.TALKING},
         "Stage": Stage,
         "retention_months": settings.ENQUIRY_RETENTION_MONTHS,
@@ -78,9 +79,10 @@ def enquiry_talking(request, reference):
         enquiries.start_talking(enquiry=enquiry, by=request.user)
     except TransitionError as error:
         enquiry.refresh_from_db()
-        form = NotGoingAheadForm(prefix="not")
-        form.add_error(None, str(error))
-        return _page(request, enquiry, not_going_ahead_form=form, status=CONFLICT)
+        refused = EnquiryForm(data={})
+        refused.is_valid()
+        refused.add_error(None, str(error))
+        return _page(request, enquiry, refused=refused, status=CONFLICT)
     messages.success(request, f"Enquiry {enquiry.reference} is now “Talking”. We have told the enquirer")
     return redirect(enquiry.get_absolute_url())
 
