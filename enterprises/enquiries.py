@@ -16,6 +16,7 @@ from datetime import date, datetime
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import F, FloatField, Func
 from django.utils import timezone
 
 from core import retention
@@ -159,6 +160,16 @@ def record_access(enquiry: Enquiry, user) -> None:
     """Log that this person opened the enquiry's personal details (as referrals' `record_access`, ADR 9)."""
     if not enquiry.personal_details_erased:
         EnquiryAccessLog.objects.create(enquiry=enquiry, user=user)
+
+
+# The time from an enquiry to the enterprise it became, in days and fractions of a day (for the reports' median).
+DAYS_TO_START = Func(
+    F("started_at"),
+    F("received_at"),
+    template="(EXTRACT(EPOCH FROM (%(expressions)s))::double precision / 86400)",
+    arg_joiner=" - ",
+    output_field=FloatField(),
+)
 
 
 # Retention -----------------------------------------------------------------------------------------------------------
