@@ -44,8 +44,8 @@ Filters
 - The listing, capacity, yearly-figure and gaps sections are as things stand today: the date range does not change
   them.
 
-Queries: 16 for the whole page (3 of them for enquiries), whatever the amount of data; everything counted by area (listings, referrals and
-gaps) is one query (`area_figures`), so which services reach which area is worked out once.
+Queries: 16 for the whole page (3 of them for enquiries), whatever the amount of data; everything counted by area
+(listings, referrals and gaps) is one query (`area_figures`), so which services reach which area is worked out once.
 
 Personal data: referrals are read only as counts (`values()`/`aggregate()` on a queryset that defers the
 personal fields), so no query here so much as selects a person's name.
