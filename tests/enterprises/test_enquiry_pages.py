@@ -240,3 +240,10 @@ class TestTheCatalyst:
         client.force_login(people.stella)
         html = client.get(f"/council/enquiries/{enquiry.reference}/").content.decode()
         assert "the enquirer’s details were erased" in html and not EnquiryAccessLog.objects.exists()
+
+
+def test_the_privacy_notice_says_how_long_an_enquirers_details_are_kept(client, db, settings):
+    settings.ENQUIRY_RETENTION_MONTHS = 9
+    html = client.get("/privacy/").content.decode()
+    assert "If you ask about starting a community micro-enterprise" in html
+    assert "we keep your details for 9 months and then erase them" in html
