@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from core import converters  # noqa: F401  (registers <text:…>, which refuses a NUL)
 from enterprises.council import enquiries
 from enterprises.council import views as council
 
