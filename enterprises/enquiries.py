@@ -34,7 +34,7 @@ from enterprises.models import (
 
 Stage = Enquiry.Stage
 
-__all__ = ["TransitionError", "submit_enquiry", "already_sent", "start_talking", "mark_started", "mark_not_going_ahead",
+__all__ = ["TransitionError", "submit_enquiry", "sent_before", "start_talking", "mark_started", "mark_not_going_ahead",
            "record_access", "erase_personal_details"]
 
 # What the enquirer is told at each move (the subject; the body adds who to contact).
@@ -71,9 +71,9 @@ def submit_enquiry(*, area: Area, idea: str, who_it_would_support: str, name: st
     return enquiry, True
 
 
-def already_sent(submission_key: uuid.UUID) -> bool:
-    """Whether the form with this key has been sent before."""
-    return Enquiry.objects.filter(submission_key=submission_key).exists()
+def sent_before(submission_key: uuid.UUID) -> Enquiry | None:
+    """The enquiry the form with this key sent before, if it was."""
+    return Enquiry.objects.filter(submission_key=submission_key).first()
 
 
 def _locked(enquiry: Enquiry) -> Enquiry:

@@ -3,7 +3,8 @@ rules, with one h1 and a title of their own, and reflow (nothing cut off or scro
 320 px, in each state: the public page as it opens, with errors, and its confirmation; the enquiries list (all, and
 one stage); an enquiry at every stage, with an error, and with its details erased; and the reports with enquiries.
 
-The data is built once for the module; the states that send a form send one that fails, so nothing changes."""
+The data is built once for the module; the states that send a form send one that fails, so nothing changes, but
+for the confirmation, which adds an enquiry the staff's states do not count."""
 
 import uuid
 from collections.abc import Callable
@@ -70,6 +71,18 @@ def start_with_errors(page: Page, world: World) -> None:
     expect(page.locator(".govuk-error-summary")).to_be_visible()
 
 
+def start_sent(page: Page, world: World) -> None:
+    go(page, "/start-a-micro-enterprise/")
+    page.get_by_label("What is your idea?", exact=True).fill("A lunch club")
+    page.get_by_label("Where would it be?", exact=True).select_option(label="Worcester")
+    page.get_by_label("Who would it support?", exact=True).fill("Older people")
+    page.get_by_label("Your name", exact=True).fill("Dora Sampleton")
+    page.get_by_label("Phone number (optional if you give an email address)", exact=True).fill("01632 960002")
+    page.get_by_label("I agree that the council may contact me about my idea", exact=True).check()
+    page.get_by_role("button", name="Send your idea").click()
+    expect(page.get_by_text("Your reference")).to_be_visible()
+
+
 def enquiry_with_an_error(page: Page, world: World) -> None:
     go(page, f"/council/enquiries/{world.new.reference}/")
     page.get_by_role("button", name="Mark as not going ahead").click()
@@ -92,7 +105,7 @@ def enquiry(name: str) -> Callable[[World], str]:
 PUBLIC = {
     "start a community micro-enterprise": opened(lambda w: "/start-a-micro-enterprise/"),
     "start a community micro-enterprise, with errors": start_with_errors,
-    "start a community micro-enterprise: sent": opened(lambda w: "/start-a-micro-enterprise/sent/"),
+    "start a community micro-enterprise: sent": start_sent,
 }
 STAFF = {
     "enquiries": opened(lambda w: "/council/enquiries/", showing="Not going ahead (2)"),

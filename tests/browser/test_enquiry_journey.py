@@ -78,6 +78,7 @@ def when_she_gives_them_and_sends_it(page: Page) -> None:
     check(page, CONSENT)
     press(page, "Send your idea")
     expect(page.get_by_role("heading", name="We have your idea")).to_be_visible()
+    expect(page.locator(".govuk-panel")).to_contain_text(Enquiry.objects.get().reference)
 
 
 def when_priya_opens_the_enquiry_from_the_council_pages(page: Page) -> Enquiry:

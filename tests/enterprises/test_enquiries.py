@@ -65,7 +65,7 @@ class TestSending:
         second, again = enquiries.submit_enquiry(area=malvern, idea="Gardening", who_it_would_support="Carers",
                                                  name="Dora", email="dora@example.com", submission_key=key)
         assert (first, new, again) == (second, True, False)
-        assert Enquiry.objects.count() == 1 and enquiries.already_sent(key)
+        assert Enquiry.objects.count() == 1 and enquiries.sent_before(key) == first
 
     def test_an_enquiry_needs_a_way_to_contact_the_person(self, malvern):
         with pytest.raises(TransitionError, match="email address or a phone number"):

@@ -57,8 +57,9 @@ class TestThePublicPage:
     def test_anyone_sends_an_idea_without_an_account_and_sees_what_happens_next(self, client, people, malvern):
         response = client.post(START, answers(malvern))
         assert response.status_code == 302 and response["Location"] == f"{START}sent/"
-        assert "We have your idea" in client.get(response["Location"]).content.decode()
         enquiry = Enquiry.objects.get()
+        confirmation = client.get(response["Location"]).content.decode()
+        assert "We have your idea" in confirmation and enquiry.reference in confirmation
         assert (enquiry.council, enquiry.area, enquiry.name, enquiry.stage) == (
             people.lunch_club.council, malvern, "Dora Sampleton", Stage.NEW)
 
