@@ -262,3 +262,12 @@ def test_the_privacy_notice_says_how_long_an_enquirers_details_are_kept(client, 
     html = client.get("/privacy/").content.decode()
     assert "If you ask about starting a community micro-enterprise" in html
     assert "we keep your details for 9 months and then erase them" in html
+
+
+def test_what_an_enquirer_types_is_shown_to_staff_as_text_never_as_markup(client, people, malvern):
+    typed = '<script>alert("idea")</script>{{ 7*7 }}'
+    client.post(START, answers(malvern, idea=typed, who_it_would_support=typed, name=typed))
+    client.force_login(people.stella)
+    html = client.get(f"/council/enquiries/{Enquiry.objects.get().reference}/").content.decode()
+    assert "<script>alert" not in html and "49" not in html
+    assert html.count("&lt;script&gt;alert(") == 3 and html.count("{{ 7*7 }}") == 3
