@@ -210,10 +210,12 @@ CONTENT_SECURITY_POLICY = {
     "object-src": ["'none'"],
 }
 PERMISSIONS_POLICY = [
-    "accelerometer", "autoplay", "browsing-topics", "camera", "display-capture", "encrypted-media", "geolocation",
-    "gyroscope", "hid", "magnetometer", "microphone", "midi", "payment", "publickey-credentials-get", "serial", "usb",
+    "accelerometer", "autoplay", "browsing-topics", "camera", "display-capture", "encrypted-media", "gyroscope",
+    "hid", "magnetometer", "microphone", "midi", "payment", "publickey-credentials-get", "serial", "usb",
     "xr-spatial-tracking",
 ]
+# …but these, for this site's own pages only (never a frame): geolocation, for the search box's "Use my location".
+PERMISSIONS_FOR_THIS_SITE = ["geolocation"]
 # The address of the person who handles security reports (`mailto:…` or `https://…`), published at
 # /.well-known/security.txt (RFC 9116). Unset, that page is a 404.
 SECURITY_CONTACT = env_str("SECURITY_CONTACT")

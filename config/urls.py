@@ -3,12 +3,13 @@ from django.urls import include, path
 
 from core import converters, health  # noqa: F401  (converters registers <text:…>, which refuses a NUL)
 from core.security import security_txt
-from directory import problem_views, views
+from directory import location, problem_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", health.healthz, name="healthz"),  # for load balancers: database and migrations
     path("search/", views.search, name="search"),
+    path("search/postcode-near-me/", location.postcode_near, name="postcode_near"),
     path("services/<int:pk>/", views.service_detail, name="service"),
     path("services/<int:pk>/report-a-problem/", problem_views.report, name="report_problem"),
     path("services/<int:pk>/report-a-problem/sent/", problem_views.report_sent, name="report_problem_sent"),

@@ -72,6 +72,12 @@ def queue_text(phone_number: str, *, kind: str, fields: dict | None = None,
     return _queue(Channel.TEXT, phone_number, kind=kind, council_id=council_id, personalisation=dict(fields or {}))
 
 
+def texts_can_be_sent() -> bool:
+    """Whether a text message would reach anyone: it needs GOV.UK Notify (in development it is shown in the
+    terminal)."""
+    return bool(settings.NOTIFY_API_KEY) or settings.DEBUG
+
+
 def _queue(channel: str, to: str, **values) -> OutgoingMessage | None:
     to = (to or "").strip()
     if not to:

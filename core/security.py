@@ -8,7 +8,8 @@ sign-in is enforced before any view by accounts.middleware.TwoFactorMiddleware.)
   site, no page may be framed (frame-ancestors 'none', as X-Frame-Options DENY says to older browsers), no <base>
   may redirect relative links, and no plugins run.
 - `Permissions-Policy`: every powerful browser feature in settings.PERMISSIONS_POLICY is off for this site and
-  anything it might embed. The directory needs none of them (people type a postcode; nothing asks for location).
+  anything it might embed; those in settings.PERMISSIONS_FOR_THIS_SITE (geolocation, which the search box's "Use my
+  location" asks for, and only when the person presses it) are for this site's own pages only, never a frame.
 - Django's SecurityMiddleware sets the rest (nosniff, Referrer-Policy, Cross-Origin-Opener-Policy, HSTS in
   production) and XFrameOptionsMiddleware sets X-Frame-Options; the Open Referral UK API sets its own
   `Access-Control-Allow-Origin: *`, which this leaves alone.
@@ -43,7 +44,10 @@ def content_security_policy() -> str:
 
 
 def permissions_policy() -> str:
-    return ", ".join(f"{feature}=()" for feature in settings.PERMISSIONS_POLICY)
+    return ", ".join([
+        *(f"{feature}=(self)" for feature in settings.PERMISSIONS_FOR_THIS_SITE),
+        *(f"{feature}=()" for feature in settings.PERMISSIONS_POLICY),
+    ])
 
 
 class SecurityHeadersMiddleware:

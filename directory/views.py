@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.http import safe_next
 from core.notifications import queue_email
 from core.paging import page_links
-from directory.filters import ServiceFilter, taxonomies
+from directory.filters import FILTERS, SEARCH, ServiceFilter, taxonomies
 from directory.forms import EmailShortlistForm, SharedCodeForm
 from directory.page_cache import Content, page_response, public_page
 from directory.search import results_page
@@ -43,7 +43,7 @@ def public_services():
 
 @require_GET
 def home(request):
-    return page_response(request, public_page(request, "home", lambda: _home_content(request)))
+    return page_response(request, public_page(request, "home", lambda: _home_content(request), kept=True))
 
 
 def _home_content(request) -> Content:
@@ -59,7 +59,8 @@ def _home_content(request) -> Content:
 
 @require_GET
 def search(request):
-    page = public_page(request, "search", lambda: _search_content(request))
+    from_nowhere = not request.GET.get("postcode", "").strip()  # the browse links and words alone: asked alike
+    page = public_page(request, "search", lambda: _search_content(request), kept=from_nowhere)
     if page.search_record is not None:
         record_search(page.search_record, visitor=visitor_code(request))
     return page_response(request, page)
@@ -94,12 +95,31 @@ def _search_content(request) -> Content:
         "nearest_miles": settings.SEARCH_NEAREST_MILES,
         "wider_distance": _wider_distance(service_filter, nearest),
         "filters_to_drop": filters_to_drop,
+        **_filter_panel(service_filter),
     }
     return Content(
         title=f"Error: {heading}" if service_filter.form.errors else f"{heading} {context['where']}".strip(),
         html=render_to_string("directory/_search_content.html", context, request),
         search_record=search_record,
     )
+
+
+def _filter_panel(service_filter) -> dict:
+    """The tags of the filters chosen, each taking one away, and whether the panel opens by itself (an answer in it
+    needs correcting). The search's own fields ride along in the other form as hidden fields, as typed."""
+    form = service_filter.form
+    query = service_filter.request.GET
+    return {
+        "selected_filters": service_filter.selected_filters(),
+        "clear_filters_url": service_filter.clear_filters_url(),
+        "filters_open": any(name in form.errors for name in FILTERS),
+        "search_fields_carried": [(name, value) for name in SEARCH for value in query.getlist(name)],
+        "filters_carried": [(name, value) for name in FILTERS for value in query.getlist(name)],
+        "sorted_by": service_filter.sorted_by if form.is_valid() else None,
+        "show_sort": "sort" in form.errors or (
+            form.is_valid() and bool(form.cleaned_data["q"].strip()) and service_filter.place is not None
+        ),
+    }
 
 
 def _where(service_filter) -> str:
@@ -181,9 +201,7 @@ def _shortlisted_services(request):
 
 @require_GET
 def shortlist(request):
-    # The same shortlist gives the same page, so a person coming back to theirs is served it from the cache.
-    ids = ",".join(str(pk) for pk in shortlisted_ids(request.session))
-    page = public_page(request, f"shortlist:{ids}", lambda: _shortlist_content(request))
+    page = public_page(request, "shortlist", lambda: _shortlist_content(request))
     return page_response(request, page)
 
 
@@ -271,8 +289,8 @@ def _email_shortlist(to: str, code: str, services) -> None:
 
 @require_GET
 def shared_shortlist(request, code):
-    """A shared list, read-only, the same for everyone (so the page cache keeps it, ADR 8): nothing of the visitor's
-    own shortlist is on it except what the layout's slots fill in."""
+    """A shared list, read-only, the same for everyone: nothing of the visitor's own shortlist is on it except what
+    the layout's slots fill in."""
     stored = normalise_code(code)
     if stored is not None and readable_code(stored) != code:
         return redirect("shared_shortlist", readable_code(stored), permanent=True)

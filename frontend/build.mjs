@@ -4,6 +4,7 @@
 //   govuk-frontend.min.js   GOV.UK Frontend's ES module bundle
 //   app.js                  frontend/js/app.js, which imports the bundle and starts it
 //   map.js                  frontend/js/map.js, the service page's map, which app.js loads only there
+//   location.js             frontend/js/location.js, "Use my location" by a search box, loaded only there
 //   leaflet.js, leaflet.css Leaflet's ES module and stylesheet (its rules that load images dropped: the map draws
 //                           its markers as vectors, and has no layers control)
 //
@@ -63,6 +64,7 @@ await writeFile(
 // 3. Our entry module, and the map's
 await copyFile(join(root, "frontend", "js", "app.js"), join(out, "app.js"));
 await copyFile(join(root, "frontend", "js", "map.js"), join(out, "map.js"));
+await copyFile(join(root, "frontend", "js", "location.js"), join(out, "location.js"));
 
 // 4. Leaflet, for the map. Its rules with url() would load image files we do not ship (and make collectstatic's
 // manifest look for them), so they go; its source map comment goes too, as GOV.UK Frontend's does.
@@ -73,7 +75,7 @@ const leafletCss = await readFile(join(leafletDist, "leaflet.css"), "utf8");
 await writeFile(join(out, "leaflet.css"), leafletCss.replace(/[^;{}]*url\([^)]*\)[^;{}]*;?/g, ""));
 
 const elapsed = performance.now() - started;
-const files = ["app.css", "govuk-frontend.min.js", "app.js", "map.js", "leaflet.js", "leaflet.css"];
+const files = ["app.css", "govuk-frontend.min.js", "app.js", "map.js", "location.js", "leaflet.js", "leaflet.css"];
 for (const name of files) {
   const { size } = await stat(join(out, name));
   console.log(`  ${relative(root, join(out, name)).padEnd(36)} ${(size / 1024).toFixed(1).padStart(6)} KiB`);

@@ -9,8 +9,9 @@ from django import forms
 from django.utils import timezone
 
 from core.forms import GovukDateField, GovukFormMixin
+from core.notifications import texts_can_be_sent
 from enterprises.postcodes import normalise_postcode
-from enterprises.provider.forms import PhoneField
+from enterprises.provider.forms import PhoneField, is_mobile_number
 from referrals.models import ConsentMethod, ContactMethod, Funding, Urgency
 
 NOT_YET = "no"
@@ -193,16 +194,35 @@ class ReferrerPhoneForm(DraftForm):
                                 help_text="So the provider can phone you about this referral.",
                                 error_messages={"required": "Enter your phone number",
                                                 "max_length": "Your phone number must be 40 characters or fewer"})
+    text_updates = forms.BooleanField(
+        label="Text me as well when the provider accepts or declines it, and when support ends", required=False,
+        help_text="We will email you too. The text message gives only the referral’s reference, never the "
+                  "person’s details.",
+    )
 
     def __init__(self, *args, last_used: str = "", **kwargs):
-        """`last_used`: the number this person gave with their last referral, offered when the draft has none."""
+        """`last_used`: the number this person gave with their last referral, offered when the draft has none. Texts
+        are offered only where the site can send them."""
         super().__init__(*args, **kwargs)
+        if not texts_can_be_sent():
+            del self.fields["text_updates"]
         if last_used and not self.initial.get("referrer_phone"):
             self.initial["referrer_phone"] = last_used
             self.fields["referrer_phone"].help_text = (
                 "So the provider can phone you about this referral. This is the number you gave last time: change "
                 "it if it is not the best one now."
             )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("text_updates") and cleaned.get("referrer_phone") and not is_mobile_number(
+            cleaned["referrer_phone"]
+        ):
+            self.add_error("referrer_phone", "Enter a mobile phone number, like 07700 900 982, to be told by text")
+        return cleaned
+
+    def answers(self) -> dict:
+        return {"text_updates": False, **self.cleaned_data}
 
 
 class SendForm(GovukFormMixin, forms.Form):

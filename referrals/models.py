@@ -135,6 +135,8 @@ class Referral(models.Model):
     funding = models.CharField(max_length=20, choices=Funding.choices, blank=True)
     # The referrer’s own phone number, for the provider; erased with the person’s details.
     referrer_phone = models.CharField(max_length=40, blank=True)
+    # The referrer asked to be told by text message too (to `referrer_phone`) when it is accepted, declined or ended.
+    text_updates = models.BooleanField(default=False)
 
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.SENT)
     decline_reason = models.CharField(max_length=30, choices=DeclineReason.choices, blank=True)

@@ -1,13 +1,13 @@
-"""Emails about referrals. They say that something happened and link to it; they never carry the person's details,
-because email is not a safe place for them. Each is queued in the transaction of the change (core/notifications.py):
-sent by the worker once it commits, never if it rolls back."""
+"""Emails (and, for referrers who asked, text messages) about referrals. They say that something happened and link to
+it; they never carry the person's details, because email is not a safe place for them. Each is queued in the
+transaction of the change (core/notifications.py): sent by the worker once it commits, never if it rolls back."""
 
 from django.conf import settings
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 
 from core.dates import long_date
-from core.notifications import queue_email
+from core.notifications import queue_email, queue_text
 from enterprises.models import Council, StaffMembership
 from referrals.models import Referral
 
@@ -17,6 +17,12 @@ TO_REFERRER = {
     "started": "Support has started for referral {reference}",
     "ended": "Support has ended for referral {reference}",
     "message": "New message about referral {reference}",
+}
+# What a referrer who asked for texts is also told by text: only the reference and the service, as in the emails.
+TEXT_TO_REFERRER = {
+    "accepted": "{service} accepted referral {reference}. Sign in to see what happens next: {link}",
+    "declined": "{service} cannot take referral {reference}. Sign in to see why: {link}",
+    "ended": "Support has ended for referral {reference}. Sign in to see it: {link}",
 }
 TO_PROVIDER = {
     "new": "New referral {reference} for {service}",
@@ -62,6 +68,11 @@ def tell_referrer(referral: Referral, what: str) -> None:
     subject = _subject(TO_REFERRER[what], referral)
     _send([referral.referrer.email], subject, referral.get_absolute_url(), f"{subject}.",
           kind=f"referral_{what}_to_referrer", referral=referral)
+    if referral.text_updates and what in TEXT_TO_REFERRER:
+        fields = {"reference": referral.reference, "service": referral.service_name,
+                  "link": f"{settings.SITE_URL}{referral.get_absolute_url()}"}
+        queue_text(referral.referrer_phone, kind=f"referral_{what}_text", council_id=referral.enterprise.council_id,
+                   fields={**fields, "message": TEXT_TO_REFERRER[what].format(**fields)})
 
 
 def tell_council_staff(council: Council, referrals: list[Referral], working_days_waited: dict[int, int]) -> None:

@@ -3,7 +3,7 @@
 from django.urls import path
 
 from core import converters  # noqa: F401  (registers <text:…>, which refuses a NUL)
-from enterprises.council import enquiries
+from enterprises.council import enquiries, place_names
 from enterprises.council import views as council
 
 app_name = "council"
@@ -15,6 +15,8 @@ urlpatterns = [
     path("no-review-date/", council.no_review_date_list, name="no_review_date"),
     path("no-insurance-date/", council.no_insurance_date_list, name="no_insurance_date"),
     path("messages-not-sent/", council.failed_messages_list, name="failed_messages"),
+    path("place-names/", place_names.place_names, name="place_names"),
+    path("place-names/<int:pk>/remove/", place_names.remove_place_name, name="remove_place_name"),
     path("listings/<slug:slug>/", council.review, name="review"),
     path("listings/<slug:slug>/approve/", council.approve, name="approve"),
     path("listings/<slug:slug>/request-changes/", council.request_changes, name="request_changes"),

@@ -155,6 +155,16 @@ class PhoneField(forms.CharField):
         return value
 
 
+def is_mobile_number(value: str) -> bool:
+    """A UK mobile number (07…, +44 7… or 0044 7…), which can receive text messages."""
+    digits = re.sub(r"\D", "", value)
+    for international in ("0044", "44"):
+        if value.strip().startswith(("+", "00")) and digits.startswith(international):
+            digits = "0" + digits.removeprefix(international).removeprefix("0")  # +44 (0)7700 …
+            break
+    return re.fullmatch(r"07\d{9}", digits) is not None
+
+
 def _checkboxes(choices, label, help_text=""):
     return forms.MultipleChoiceField(choices=choices, label=label, help_text=help_text, required=False,
                                      widget=forms.CheckboxSelectMultiple)

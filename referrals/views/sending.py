@@ -28,6 +28,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.dates import long_date
+from core.notifications import texts_can_be_sent
 from enterprises.listings import TransitionError
 from enterprises.models import Service
 from enterprises.postcodes import searched_postcode
@@ -231,7 +232,8 @@ def _question(request, service, page: str, form_class, *, next_page: str, form_k
     context = _context(service, page, changing, form=form, draft=draft, **extra)
     if page in ONE_QUESTION:
         field = form[ONE_QUESTION[page]]
-        context = {"field": field, "heading": field.label, **context}
+        also = [form[name] for name in form.fields if name != field.name]
+        context = {"field": field, "heading": field.label, "also": also, **context}
         return render(request, "referrals/send_question.html", context)
     return render(request, f"referrals/send_{page}.html", context)
 
@@ -354,6 +356,9 @@ def _rows(request, service, draft: dict) -> list[dict]:
         row("How it will be paid for", Funding(draft["funding"]).label, "funding", "how it will be paid for"),
         row("Your phone number", draft["referrer_phone"], "phone", "your phone number"),
     ]
+    if texts_can_be_sent():
+        rows.append(row("Tell you by text as well", "Yes" if draft.get("text_updates") else "No", "phone",
+                        "whether to tell you by text"))
     return rows
 
 
@@ -384,6 +389,7 @@ def _details(draft: dict) -> dict:
         "urgency": draft["urgency"],
         "funding": draft["funding"],
         "referrer_phone": draft["referrer_phone"],
+        "text_updates": bool(draft.get("text_updates")) and texts_can_be_sent(),
     }
 
 

@@ -212,6 +212,13 @@ def emptied_and_sent(label: str) -> Callable[[Page], None]:
     return send
 
 
+def texts_asked_for_a_landline(page: Page) -> None:
+    page.get_by_label("What is your phone number?").fill("01905 765432")
+    page.get_by_label("Text me as well when the provider accepts or declines it, and when support ends").check()
+    press(page, "Continue")
+    expect(page.locator("#id_referrer_phone-error")).to_contain_text("Enter a mobile phone number")
+
+
 def said_not_yet(page: Page) -> None:
     page.get_by_label("No, not yet", exact=True).check()
     press(page, "Continue")
@@ -325,6 +332,8 @@ PAGES = [
     AccountPage("refer: paying for it", "referrer", question("funding"), question("funding", sent_empty)),
     AccountPage("refer: your phone number", "referrer", question("phone"),
                 question("phone", emptied_and_sent("What is your phone number?"))),
+    AccountPage("refer: your phone number, texts asked for a landline", "referrer",
+                question("phone", texts_asked_for_a_landline)),
     AccountPage("refer: check your answers", "referrer", question("check"),
                 sent_after_the_service_stopped_being_listed),
     AccountPage("refer: confirmation", "referrer", opened(following("sent", "sent/"), showing="Referral sent")),
@@ -379,6 +388,12 @@ PAGES = [
 
 
 # Then: no violations, one h1, a title, in every state at every width ----------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def texts_can_be_sent(settings):
+    """The referral form offers texts, as where GOV.UK Notify is set up (nothing is sent: no worker runs here)."""
+    settings.NOTIFY_API_KEY = "sweep-00000000-0000-0000-0000-000000000000-00000000-0000-0000-0000-000000000000"
 
 
 @pytest.mark.parametrize("account_page", PAGES, ids=str)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import time
 from decimal import Decimal
 
+from core.geo import lat_long
 from enterprises.models import Capacity, CostType, Delivery, Enterprise, Service, WayToPay, Weekday
 from tests.factories import (
     days_ago,
@@ -30,6 +31,8 @@ from tests.factories import (
 )
 
 HOME_POSTCODE = "WR1 2EY"
+# Where a phone standing about 100 m from WR1 2EY's centre says it is ("Use my location"), as Playwright's geolocation.
+HOME_POSITION = dict(zip(("latitude", "longitude"), lat_long(385080, 255060), strict=True))
 LUNCH_CLUB_PHONE = "01905 700100"
 
 

@@ -57,8 +57,9 @@ def test_every_page_carries_the_security_headers(client, path):
     header = response.headers["Content-Security-Policy"]
     assert "unsafe-inline" not in header and "unsafe-eval" not in header and "data:" not in header
     permissions = response.headers["Permissions-Policy"]
-    for feature in ["camera", "microphone", "geolocation", "payment", "usb", "browsing-topics"]:
+    for feature in ["camera", "microphone", "payment", "usb", "browsing-topics"]:
         assert f"{feature}=()" in permissions
+    assert "geolocation=(self)" in permissions  # "Use my location", on our own pages, never in a frame
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["X-Frame-Options"] == "DENY"
     assert response.headers["Referrer-Policy"] == "same-origin"

@@ -13,7 +13,7 @@ from referencing.jsonschema import DRAFT202012
 
 FOLDER = Path(settings.BASE_DIR) / "opendata" / "openapi"
 OPENAPI = FOLDER / "oruk-uk-3.0.json"
-# The profile as published, where the workplace has it beside the project (CI does): what the copy was made from.
+# The profile as published, where the workplace has it beside the project (CI does not): what the copy was made from.
 PROFILE = Path(settings.BASE_DIR).parent / "shared" / "standards" / "oruk-uk-3.0" / "schema"
 # Where the copy's files are registered: `.invalid` names no host (RFC 2606), so nothing could ever be fetched.
 ADDRESS = "https://oruk-copy.invalid/"
@@ -37,11 +37,21 @@ def response_schema(path: str) -> str:
     return f"{ADDRESS}{OPENAPI.name}#/paths/{escaped}/get/responses/200/content/application~1json/schema"
 
 
-def errors(instance, path: str) -> list[str]:
+def schema_file(name: str) -> str:
+    """The address of one of the profile's JSON Schemas in the copy, such as `phone.json`."""
+    return f"{ADDRESS}schema/{name}"
+
+
+def schema_errors(instance, address: str) -> list[str]:
     validator = Draft202012Validator(
-        {"$ref": response_schema(path)}, registry=registry(), format_checker=Draft202012Validator.FORMAT_CHECKER
+        {"$ref": address}, registry=registry(), format_checker=Draft202012Validator.FORMAT_CHECKER
     )
     return [
         f"{'/'.join(str(part) for part in error.absolute_path) or '(top)'}: {error.message}"
         for error in validator.iter_errors(instance)
     ]
+
+
+def errors(instance, path: str) -> list[str]:
+    """What in `instance` the 200 response of `GET path` may not hold."""
+    return schema_errors(instance, response_schema(path))

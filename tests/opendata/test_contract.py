@@ -33,6 +33,7 @@ from enterprises.models import Delivery, Enterprise, Service
 from opendata import api, oruk
 from tests.factories import make_category, make_client_group, make_enterprise, make_service
 from tests.opendata import openapi_copy
+from tests.personas import fast_passwords
 
 # Examples per operation and mode in the fuzzing phase (the coverage phase adds its own boundary cases): about a
 # thousand requests in all, and a run well under a minute on two cores.
@@ -96,10 +97,15 @@ def in_process(db, monkeypatch):
     request_finished.connect(close_old_connections)
 
 
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    fast_passwords(settings)
+
+
 @pytest.fixture
-def directory(in_process, full_service, home_help):
-    """A few published services (one with everything, one visiting people at home, one with nothing but a name) and
-    one of an enterprise still in draft."""
+def directory(in_process, full_service, home_help, people):
+    """A few published services (one with everything, one visiting people at home, one with nothing but a name, and
+    the cast's: Jean's day club and Sam's evening sitting, both at a venue) and one of an enterprise still in draft."""
     make_service("Home help around Worcester", categories=[home_help], client_groups=[make_client_group("Carers")],
                  delivery=[Delivery.HOME], days=["tue", "fri"], minimum_age=65, languages="English and Welsh")
     make_service("Plain service")
@@ -116,22 +122,32 @@ def test_the_profiles_openapi_file_finds_no_fault(case, directory):
 
 def test_every_published_record_by_its_id_passes_the_same_checks(directory):
     """Generated ids are never ours, so each operation with an `{id}` is also called with every real id."""
+    published = Service.objects.published()
     ids = {
-        "/services/{id}": [oruk.oruk_id("service", directory.pk)],
-        "/service_at_locations/{id}": [oruk.oruk_id("service_at_location", directory.pk)],
+        "/services/{id}": [oruk.oruk_id("service", service.pk) for service in published],
+        "/service_at_locations/{id}": [
+            oruk.oruk_id("service_at_location", service.pk) for service in published.exclude(venue_postcode="")
+        ],
         "/taxonomies/{id}": [vocabulary.id for vocabulary in oruk.VOCABULARIES],
         "/taxonomy_terms/{id}": [
             vocabulary.term_id(term) for vocabulary in oruk.VOCABULARIES for term in vocabulary.model.objects.all()
         ],
     }
-    for service in Service.objects.published().exclude(pk=directory.pk):
-        ids["/services/{id}"].append(oruk.oruk_id("service", service.pk))
+    assert len(ids["/services/{id}"]) == 5 and len(ids["/service_at_locations/{id}"]) == 3, ids
     for path, values in ids.items():
         operation = schema[path]["GET"]
         for value in values:
             response = operation.Case(path_parameters={"id": value}).call_and_validate(additional_checks=CHECKS)
             assert response.status_code == 200, (path, value, response.content[:300])
             assert json.loads(response.content)["id"] == value
+
+
+def test_the_id_of_a_listing_still_in_draft_is_a_404_that_passes_the_same_checks(directory):
+    draft = Service.objects.get(name="Not published")
+    for path, kind in (("/services/{id}", "service"), ("/service_at_locations/{id}", "service_at_location")):
+        case = schema[path]["GET"].Case(path_parameters={"id": oruk.oruk_id(kind, draft.pk)})
+        response = case.call_and_validate(additional_checks=CHECKS)
+        assert response.status_code == 404, (path, response.content[:300])
 
 
 # The copy ------------------------------------------------------------------------------------------------------------

@@ -1,10 +1,8 @@
 """The Open Referral UK 3.0 API: valid against the official schemas, published listings only, open to any website."""
 
-import functools
 import json
 import uuid
 from datetime import date, datetime, time
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -12,9 +10,6 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from jsonschema import Draft202012Validator
-from referencing import Registry
-from referencing.jsonschema import DRAFT202012
 
 from core.dates import long_date
 from enterprises.models import (
@@ -36,46 +31,16 @@ from tests.factories import (
     make_service,
     make_user,
 )
+from tests.opendata.openapi_copy import response_schema, schema_errors, schema_file
 
-STANDARD = Path(settings.BASE_DIR).parent / "shared" / "standards" / "oruk-uk-3.0" / "schema"
-# Where the profile publishes its schemas: the OpenAPI file refers to them by these addresses.
-PUBLISHED_AT = "https://raw.githubusercontent.com/openreferral/uk-profile/main/schema/"
 API = "/api/oruk"
 
 
-def page_schema(path: str) -> str:
-    """The response schema of a list endpoint in openapi.json: the Page wrapper, with its items' schema."""
-    return f"openapi.json#/paths/~1{path}/get/responses/200/content/application~1json/schema"
-
-
-@functools.cache
-def registry() -> Registry:
-    """Every schema file of the profile, under the address it is published at, so each `$ref` resolves offline."""
-    files = sorted(STANDARD.glob("*.json")) + sorted((STANDARD / "compiled").glob("*.json"))
-    return Registry().with_resources(
-        (PUBLISHED_AT + path.relative_to(STANDARD).as_posix(), DRAFT202012.create_resource(json.loads(path.read_text(
-            encoding="utf-8"))))
-        for path in files
-    )
-
-
-@pytest.fixture
-def validate():
-    if not (STANDARD / "openapi.json").is_file():
-        pytest.skip(f"The Open Referral UK schemas are not in {STANDARD} (../shared/standards/oruk-uk-3.0/schema from "
-                    "the project root), so responses cannot be validated against them")
-
-    def check(instance, schema: str):
-        validator = Draft202012Validator(
-            {"$ref": PUBLISHED_AT + schema}, registry=registry(), format_checker=Draft202012Validator.FORMAT_CHECKER
-        )
-        errors = [
-            f"{'/'.join(str(part) for part in error.absolute_path) or '(top)'}: {error.message}"
-            for error in validator.iter_errors(instance)
-        ]
-        assert not errors, f"not valid against {schema}:\n" + "\n".join(errors)
-
-    return check
+def validate(instance, schema: str) -> None:
+    """`schema` is the address of a schema in the project's copy of the profile (tests/opendata/openapi_copy.py),
+    whose JSON Schemas are the profile's byte for byte, so this runs wherever the project is cloned."""
+    errors = schema_errors(instance, schema)
+    assert not errors, f"not valid against {schema}:\n" + "\n".join(errors)
 
 
 def get(client, path, status=200, **params):
@@ -109,80 +74,80 @@ def sal_id(service) -> str:
 
 @pytest.mark.django_db
 class TestTheResponsesMatchTheOfficialSchemas:
-    def test_the_root_says_which_standard_it_follows(self, client, validate):
+    def test_the_root_says_which_standard_it_follows(self, client):
         data = get(client, "/")
 
-        validate(data, "openapi.json#/paths/~1/get/responses/200/content/application~1json/schema")
+        validate(data, response_schema("/"))
         assert data == {"version": "3.0", "profile": oruk.PROFILE_URL, "openapi_url": oruk.OPENAPI_URL}
 
-    def test_a_full_service(self, client, validate, full_service):
+    def test_a_full_service(self, client, full_service):
         data = get(client, f"/services/{service_id(full_service)}")
 
-        validate(data, "compiled/service.json")
+        validate(data, response_schema("/services/{id}"))
         for phone in data["phones"]:  # HSDS 3.0 fields that the profile's compiled schema leaves out
-            validate(phone, "phone.json")
+            validate(phone, schema_file("phone.json"))
         for language in data["languages"]:
-            validate(language, "language.json")
+            validate(language, schema_file("language.json"))
         for key in ("service_at_locations", "schedules", "service_areas", "languages", "cost_options", "phones",
                     "contacts", "attributes"):
             assert data[key], f"{key} is empty"
         location = data["service_at_locations"][0]["location"]
         assert location["addresses"] and location["accessibility"]
 
-    def test_the_services_page(self, client, validate, full_service):
+    def test_the_services_page(self, client, full_service):
         make_service("Plain service")  # with nothing but a name
 
         data = get(client, "/services")
 
-        validate(data, page_schema("services"))
+        validate(data, response_schema("/services"))
         assert set(data) == PAGE_KEYS and data["total_items"] == 2
 
-    def test_the_service_at_locations_page(self, client, validate, full_service):
+    def test_the_service_at_locations_page(self, client, full_service):
         data = get(client, "/service_at_locations")
 
-        validate(data, page_schema("service_at_locations"))
+        validate(data, response_schema("/service_at_locations"))
         assert set(data) == PAGE_KEYS and data["total_items"] == 1
 
-    def test_a_full_service_at_location(self, client, validate, full_service):
+    def test_a_full_service_at_location(self, client, full_service):
         data = get(client, f"/service_at_locations/{sal_id(full_service)}")
 
-        # openapi.json gives compiled/service.json for this path, which cannot be meant (a service_at_location has
-        # no name or status); compiled/service_at_location.json is the schema of a fully nested one.
-        validate(data, "compiled/service_at_location.json")
+        # compiled/service_at_location.json: the profile gives compiled/service.json, which the copy mends
+        validate(data, response_schema("/service_at_locations/{id}"))
         assert data["service"]["id"] == service_id(full_service)
         assert data["location"]["addresses"][0]["postal_code"] == "WR14 4AA"
 
-    def test_taxonomies_and_their_terms(self, client, validate, full_service, home_help):
+    def test_taxonomies_and_their_terms(self, client, full_service, home_help):
         taxonomies = get(client, "/taxonomies")
-        validate(taxonomies, page_schema("taxonomies"))
+        validate(taxonomies, response_schema("/taxonomies"))
         assert [item["name"] for item in taxonomies["contents"]] == ["Types of support", "Who it is for"]
 
         types = get(client, f"/taxonomies/{taxonomies['contents'][0]['id']}")
-        validate(types, "taxonomy.json")
+        validate(types, response_schema("/taxonomies/{id}"))
         assert {term["name"] for term in types["taxonomy_terms"]} == {"Day clubs", "Home help"}
 
         terms = get(client, "/taxonomy_terms")
-        validate(terms, page_schema("taxonomy_terms"))
+        validate(terms, response_schema("/taxonomy_terms"))
         assert {term["name"] for term in terms["contents"]} == {"Day clubs", "Home help", "Carers"}
 
         term = get(client, f"/taxonomy_terms/{terms['contents'][0]['id']}")
-        validate(term, "taxonomy_term.json")
+        validate(term, response_schema("/taxonomy_terms/{id}"))
         assert term == terms["contents"][0]
 
-    def test_an_error_page_and_an_empty_page_are_valid_too(self, client, validate):
-        validate(get(client, "/services", page=3), page_schema("services"))
-        validate(get(client, "/service_at_locations", search="nothing matches"), page_schema("service_at_locations"))
+    def test_an_error_page_and_an_empty_page_are_valid_too(self, client):
+        validate(get(client, "/services", page=3), response_schema("/services"))
+        nothing = get(client, "/service_at_locations", search="nothing matches")
+        validate(nothing, response_schema("/service_at_locations"))
 
-    def test_the_validation_is_not_a_formality(self, validate):
+    def test_the_validation_is_not_a_formality(self):
         with pytest.raises(AssertionError, match="'status' is a required property"):
-            validate({"id": str(uuid.uuid4()), "name": "No status"}, "compiled/service.json")
+            validate({"id": str(uuid.uuid4()), "name": "No status"}, response_schema("/services/{id}"))
         with pytest.raises(AssertionError, match="is not a 'uuid'"):
-            validate({"id": "service-12", "name": "A", "status": "active"}, "compiled/service.json")
+            validate({"id": "service-12", "name": "A", "status": "active"}, response_schema("/services/{id}"))
         with pytest.raises(AssertionError, match="is not of type 'integer'"):
-            validate({"total_items": "3", "contents": []}, page_schema("services"))
+            validate({"total_items": "3", "contents": []}, response_schema("/services"))
         with pytest.raises(AssertionError, match="is not of type 'string'"):
             validate({"total_items": 1, "contents": [{"id": str(uuid.uuid4()), "name": None, "status": "active"}]},
-                     page_schema("services"))
+                     response_schema("/services"))
 
 
 @pytest.mark.django_db

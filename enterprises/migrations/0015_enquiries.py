@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('enterprises', '0012_places'),
+        ('enterprises', '0014_area_names'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
