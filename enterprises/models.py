@@ -1,3 +1,4 @@
+import secrets
 from datetime import date
 
 from django.conf import settings
@@ -790,3 +791,111 @@ class Synonym(models.Model):
 
     def __str__(self):
         return f"{self.words} → {self.also_find}"
+
+
+# Enquiries: people who want to start a community micro-enterprise (enterprises/enquiries.py) -----------------------
+
+# Letters and digits that cannot be mistaken for each other when read out on the phone (no 0/O, 1/I/L, 5/S, 2/Z).
+ENQUIRY_REFERENCE_ALPHABET = "346789ABCDEFGHJKMNPQRTUVWXY"
+
+
+def new_enquiry_reference() -> str:
+    """A reference a person can quote on the phone: "ST-" and two groups of four, like "ST-K7QM-3FXD"."""
+    characters = "".join(secrets.choice(ENQUIRY_REFERENCE_ALPHABET) for _ in range(8))
+    return f"ST-{characters[:4]}-{characters[4:]}"
+
+
+class Enquiry(models.Model):
+    """Someone thinking of starting a community micro-enterprise asks their council (its local catalyst) for help.
+
+    The person's details are the fields in `ENQUIRY_PERSONAL_FIELDS`: read only through `council_enquiries`
+    (enterprises/access.py), every opening of them is an `EnquiryAccessLog` row, and they are erased
+    ENQUIRY_RETENTION_MONTHS after the enquiry closed (started or not going ahead), keeping what the reports need.
+    """
+
+    class Stage(models.TextChoices):
+        NEW = "new", "New"
+        TALKING = "talking", "Talking"
+        STARTED = "started", "Started"
+        NOT_GOING_AHEAD = "not_going_ahead", "Not going ahead"
+
+    CLOSED = [Stage.STARTED, Stage.NOT_GOING_AHEAD]
+
+    reference = models.CharField(max_length=12, unique=True, default=new_enquiry_reference, editable=False)
+    # The key of the form that sent it: the same form sent twice finds this enquiry instead of making another.
+    submission_key = models.UUIDField(unique=True, editable=False)
+    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="enquiries")
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="enquiries")
+
+    # What they said and who they are (personal details: see ENQUIRY_PERSONAL_FIELDS).
+    idea = models.TextField(blank=True)
+    who_it_would_support = models.TextField(blank=True)
+    name = models.CharField(max_length=200, blank=True)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    consented_at = models.DateTimeField(default=timezone.now)
+
+    stage = models.CharField(max_length=20, choices=Stage.choices, default=Stage.NEW)
+    # The listing it became, once started: one of the council's.
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.SET_NULL, null=True, blank=True, related_name="enquiries"
+    )
+    # Why it is not going ahead, in the staff's words; may name the person, so erased with their details.
+    reason = models.TextField(blank=True)
+
+    received_at = models.DateTimeField(default=timezone.now)
+    talking_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    personal_details_erased_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+        verbose_name_plural = "enquiries"
+        indexes = [
+            models.Index(fields=["council", "stage", "received_at"]),
+            models.Index(fields=["stage", "closed_at"]),
+        ]
+
+    def __str__(self):
+        return self.reference
+
+    def get_absolute_url(self):
+        """The council staff's page for it."""
+        return reverse("council:enquiry", kwargs={"reference": self.reference})
+
+    @property
+    def personal_details_erased(self) -> bool:
+        return self.personal_details_erased_at is not None
+
+    @property
+    def is_closed(self) -> bool:
+        return self.stage in self.CLOSED
+
+
+ENQUIRY_PERSONAL_FIELDS = ["idea", "who_it_would_support", "name", "email", "phone", "reason"]
+
+
+class EnquiryEvent(models.Model):
+    """Append-only history of an enquiry: each move from one stage to another, with who and when."""
+
+    enquiry = models.ForeignKey(Enquiry, on_delete=models.CASCADE, related_name="events")
+    from_stage = models.CharField(max_length=20, blank=True)
+    to_stage = models.CharField(max_length=20, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+
+class EnquiryAccessLog(models.Model):
+    """Who saw which enquiry's personal details, and when (as referrals' AccessLog, ADR 9)."""
+
+    enquiry = models.ForeignKey(Enquiry, on_delete=models.CASCADE, related_name="access_log")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-pk"]

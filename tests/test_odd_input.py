@@ -22,6 +22,7 @@ tests/opendata/test_oruk_api.py.
 
 import re
 import sys
+import uuid
 from collections import deque
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -37,6 +38,7 @@ from django.utils import timezone
 
 from accounts.services import invitation_path, invite_to_team, landing_page
 from directory.shortlist import readable_code, share
+from enterprises.enquiries import submit_enquiry
 from enterprises.listings import submit_revision
 from enterprises.models import Enterprise, Revision, Synonym
 from enterprises.revisions import save_enterprise_details
@@ -445,6 +447,8 @@ def site(people, settings):
     invitation = invite_to_team(organisation=people.other_team, by=people.owen, email="new.referrer@example.org")
     Synonym.objects.create(council=council, words="day centre", also_find="day club")  # its change and delete forms
     shared = readable_code(share([people.day_club.pk, people.sitting_service.pk]))
+    submit_enquiry(area=worcester, idea="A lunch club", who_it_would_support="Older people", name="Dora Sampleton",
+                   email="dora@example.com", submission_key=uuid.uuid4())  # the catalyst's page and its forms
     return Site(people, invitation_path(invitation), shared)
 
 

@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from enterprises.council import place_names, synonyms
+from core import converters  # noqa: F401  (registers <text:…>, which refuses a NUL)
+from enterprises.council import enquiries, place_names, synonyms
 from enterprises.council import views as council
 
 app_name = "council"
@@ -24,6 +25,12 @@ urlpatterns = [
     path("listings/<slug:slug>/suspend/", council.suspend, name="suspend"),
     path("listings/<slug:slug>/reinstate/", council.reinstate, name="reinstate"),
     path("listings/<slug:slug>/archive/", council.archive, name="archive"),
+    path("enquiries/", enquiries.enquiry_list, name="enquiries"),
+    path("enquiries/<text:reference>/", enquiries.enquiry_detail, name="enquiry"),
+    path("enquiries/<text:reference>/talking/", enquiries.enquiry_talking, name="enquiry_talking"),
+    path("enquiries/<text:reference>/started/", enquiries.enquiry_started, name="enquiry_started"),
+    path("enquiries/<text:reference>/not-going-ahead/", enquiries.enquiry_not_going_ahead,
+         name="enquiry_not_going_ahead"),
     path("revisions/<int:pk>/", council.revision, name="revision"),
     path("revisions/<int:pk>/approve/", council.approve_revision, name="approve_revision"),
     path("revisions/<int:pk>/reject/", council.reject_revision, name="reject_revision"),

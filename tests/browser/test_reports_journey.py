@@ -70,7 +70,7 @@ Status = Enterprise.Status
 RStatus = Referral.Status
 
 SECTIONS = ["Listings", "Capacity", "People supported, jobs and volunteers", "Referrals",
-            "Gaps: where nothing reaches", "What people searched for"]
+            "Gaps: where nothing reaches", "What people searched for", "Enquiries about starting a micro-enterprise"]
 GAP = "None (a gap)"  # a gap cell: "None", and for screen readers "(a gap)"
 REFERRALS_SUMMARY = "Referrals: answers and how long they took"
 
