@@ -278,3 +278,20 @@ def reject_revision(*, revision: Revision, by, reason: str) -> Revision:
                                 from_status=listing.status, to_status=listing.status, actor=by, message=reason)
     tell_providers(listing, f"Your changes were not approved: {listing.name}", reason, kind="listing_changes_rejected")
     return locked
+
+
+@transaction.atomic
+def import_listing(*, council, by, fields: dict, source: str) -> Enterprise:
+    """A listing brought in from another directory (opendata/importer.py): it has no members yet, so it goes
+    straight to the council's queue, waiting for staff to check and approve it like any other."""
+    if by is not None and staff_council(by) != council:
+        raise TransitionError("Only staff of the council can import listings into it")
+    listing = Enterprise(council=council, status=Status.SUBMITTED, submitted_at=timezone.now(), **fields)
+    for _ in range(5):
+        listing.slug = new_listing_slug(listing.name)
+        if not Enterprise.objects.filter(slug=listing.slug).exists():
+            break
+    listing.save()
+    ListingEvent.objects.create(enterprise=listing, action="imported", from_status="", to_status=Status.SUBMITTED,
+                                actor=by, message=f"Imported from {source}")
+    return listing
