@@ -16,12 +16,14 @@ What happens to each good row:
 
 import csv
 import io
+import json
 import re
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -448,7 +450,8 @@ class Plan:
 
 
 def rows_as_data(rows: list[Row]) -> list[dict]:
-    return [asdict(row) for row in rows]
+    """The rows as JSON, to keep until staff confirm (a bad row may hold a value as it was typed: a Decimal)."""
+    return json.loads(json.dumps([asdict(row) for row in rows], cls=DjangoJSONEncoder))
 
 
 def rows_from_data(data: list[dict]) -> list[Row]:

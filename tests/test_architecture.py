@@ -26,7 +26,7 @@ MAY_IMPORT = {
 # Pages for signed-in people, which must look up enterprises and referrals through their person's scope.
 PRIVATE_VIEWS = ["enterprises/provider/views.py", "enterprises/council/views.py", "referrals/views",
                  "accounts/views.py", "accounts/views_two_factor.py", "reports/views.py",
-                 "directory/problem_views.py"]
+                 "directory/problem_views.py", "opendata/import_views.py"]
 UNSCOPED = ["Enterprise.objects", "Referral.objects", "Organisation.objects"]
 
 
