@@ -341,6 +341,24 @@ def changes_just_withdrawn(page: Page, world: Listings) -> None:
     expect(page.get_by_text("Your changes are withdrawn", exact=False)).to_be_visible()
 
 
+def an_import(world: Listings, *, confirmed: bool = False) -> str:
+    """A council import's page: its dry run (a new service, one like a listing the council has, a bad row), or once
+    confirmed, what it did."""
+    from opendata import importer
+    from opendata.models import DirectoryImport
+
+    rows = importer.read_csv(
+        "Service name,Provider,Venue postcode\nKnit and Natter,Droitwich Knitters,WR1 2EY\n"
+        "Lunch,Malvern Lunch Club,\n,A provider whose spreadsheet row has no service name at all,\n".encode()
+    )
+    done = {"confirmed_at": timezone.now(), "result": {"created": 1, "updated": 0, "listings": 1}} if confirmed else {}
+    upload = DirectoryImport.objects.create(
+        council=world.staff.staff_membership.council, created_by=world.staff,
+        source="the-old-directory-exported-from-our-previous-supplier.csv", rows=importer.rows_as_data(rows), **done,
+    )
+    return f"/council/import/{upload.pk}/"
+
+
 def on_review(listing: str) -> Callable[[Listings], str]:
     return lambda world: f"/council/listings/{getattr(world, listing).slug}/"
 
@@ -464,6 +482,11 @@ PAGES = [
     AccountPage("no review date", "staff", opened(lambda w: "/council/no-review-date/", showing="Bredon Befrienders")),
     AccountPage("no insurance date", "staff",
                  opened(lambda w: "/council/no-insurance-date/", showing="Bredon Befrienders")),
+    AccountPage("import listings", "staff", opened(lambda w: "/council/import/", showing="Import listings"),
+                 sent_with(lambda w: "/council/import/", {}, "Check the file")),
+    AccountPage("an import's dry run", "staff", opened(an_import, showing="Check the import")),
+    AccountPage("an import done", "staff",
+                 opened(lambda w: an_import(w, confirmed=True), showing="See what is waiting for approval")),
     AccountPage("messages that could not be sent", "staff",
                  opened(lambda w: "/council/messages-not-sent/", showing="Listing changes requested (email)")),
 ]
