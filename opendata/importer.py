@@ -25,7 +25,6 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.db.models import Q
 from django.db.models.functions import Lower
 
 from enterprises import listings
@@ -35,6 +34,7 @@ from enterprises.models import (
     Category,
     ClientGroup,
     CostType,
+    Council,
     Delivery,
     Enterprise,
     Postcode,
@@ -397,8 +397,18 @@ def read_oruk_service(data) -> Row:
 # Checking a row against the models' own rules -------------------------------------------------------------------
 
 
+# A field named as our CSV's column heading that holds it, where the field's own name would puzzle a person.
+LABELS = {
+    (Enterprise, "name"): "Provider", (Service, "name"): "Service name", (Service, "venue_name"): "Venue",
+    (Service, "coverage_radius_miles"): "Areas covered", (Service, "coverage_postcode"): "Areas covered",
+    (Service, "cost_type"): "Cost", (Service, "cost_amount"): "Cost", (Service, "cost_note"): "Cost",
+    (Service, "opens_at"): "Days and times", (Service, "closes_at"): "Days and times",
+    (Service, "capacity"): "Taking new people", (Service, "accessibility_note"): "Accessibility",
+}
+
+
 def _field_label(model, name: str) -> str:
-    return str(model._meta.get_field(name).verbose_name).capitalize()
+    return LABELS.get((model, name)) or str(model._meta.get_field(name).verbose_name).capitalize()
 
 
 def check(row: Row) -> Row:
@@ -419,8 +429,7 @@ def check(row: Row) -> Row:
             instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
         except ValidationError as error:
             for name, messages in error.message_dict.items():
-                what = {(Enterprise, "name"): "Provider", (Service, "name"): "Service name"}.get(
-                (model, name), _field_label(model, name))
+                what = _field_label(model, name)
                 row.problems.extend(f"{what}: {message}" for message in messages)
         else:
             for name in values:
@@ -467,7 +476,7 @@ def plan(rows: list[Row], council) -> Plan:
             council=council, source_id__in=[row.source_id for row in rows if row.source_id]
         ).select_related("service__enterprise")
     }
-    seen = {}
+    seen, looks_like = {}, _listed(council)
     for row in rows:
         if row.source_id and row.source_id in seen:
             row.problems.append(f"It has the same id as {seen[row.source_id]}")
@@ -486,26 +495,40 @@ def plan(rows: list[Row], council) -> Plan:
                                             f": change it from its own page"))
             else:
                 result.update.append((row, service))
-        elif (existing := _looks_like(row, council)) is not None:
+        elif (existing := looks_like(row)) is not None:
             result.duplicate.append((row, existing))
         else:
             result.create.append(row)
     return result
 
 
-def _looks_like(row: Row, council) -> Service | None:
-    """An existing service of the council with the same name, or of an enterprise of the same name, at the same
-    venue postcode (or, with no postcode, the same service and enterprise names)."""
-    postcode = row.service.get("venue_postcode") or ""
-    same_name = Q(name__iexact=row.service["name"]) | Q(enterprise__name__iexact=row.enterprise["name"])
-    if not postcode:
-        same_name = Q(name__iexact=row.service["name"], enterprise__name__iexact=row.enterprise["name"])
-    return (
-        Service.objects.filter(same_name, enterprise__council=council, venue_postcode=postcode)
+def _listed(council):
+    """`looks_like(row)`: an existing service of the council (not archived) with the same name, or of an enterprise
+    of the same name, at the same venue postcode; with no postcode, the same service and enterprise names. The
+    council's services are read once."""
+    by_name, by_enterprise = {}, {}
+    services = (
+        Service.objects.filter(enterprise__council=council)
         .exclude(enterprise__status=Enterprise.Status.ARCHIVED)
         .select_related("enterprise")
-        .first()
+        .only("name", "venue_postcode", "enterprise__name", "enterprise__status")
+        .order_by("pk")
     )
+    for service in services:
+        name, enterprise = service.name.casefold(), service.enterprise.name.casefold()
+        by_name.setdefault((name, service.venue_postcode), service)
+        by_enterprise.setdefault((enterprise, service.venue_postcode), service)
+        if not service.venue_postcode:
+            by_name.setdefault((name, enterprise, ""), service)
+
+    def looks_like(row: Row) -> Service | None:
+        name, enterprise = row.service["name"].casefold(), row.enterprise["name"].casefold()
+        postcode = row.service.get("venue_postcode") or ""
+        if not postcode:
+            return by_name.get((name, enterprise, ""))
+        return by_name.get((name, postcode)) or by_enterprise.get((enterprise, postcode))
+
+    return looks_like
 
 
 def _named(model, names: list[str]) -> list:
@@ -551,6 +574,8 @@ def unknown_terms(rows: list[Row], council) -> list[str]:
 def apply(rows: list[Row], *, council, by, source: str) -> dict:
     """Import what `plan` would: new listings waiting for approval, updates to listings not yet published. One
     transaction: all of it, or (on any error) none of it."""
+    # One import at a time per council: the second sees what the first imported (as updates, or likely duplicates).
+    Council.objects.select_for_update().get(pk=council.pk)
     result = plan(rows, council)
     enterprises, new_listings = {}, 0
     for row, service in result.update:

@@ -17,7 +17,7 @@ from enterprises.models import Enterprise, ListingEvent, Service
 from opendata import importer
 from opendata.csv_export import COLUMNS, csv_rows, csv_services
 from opendata.models import DirectoryImport, ImportedService
-from tests.factories import make_area, make_category, make_postcode
+from tests.factories import make_area, make_category, make_enterprise, make_postcode, make_service
 from tests.opendata.local_api import serving
 from tests.personas import fast_passwords
 
@@ -218,10 +218,10 @@ def test_huge_numbers_in_every_number_column_are_bad_rows_not_errors(people):
         "Capacity confirmed on": "2026-13-45"}))
 
     text = page_text(response)
-    assert "line 2 Coverage radius miles: Ensure this value is less than or equal to 50." in text
+    assert "line 2 Areas covered: Ensure this value is less than or equal to 50." in text
     assert "Minimum age: Ensure this value is less than or equal to 32767." in text
     assert "Maximum age: Ensure this value is greater than or equal to 0." in text
-    assert "Cost amount: Ensure that there are no more than 7 digits in total." in text
+    assert "Cost: Ensure that there are no more than 7 digits in total." in text
     assert "Capacity confirmed on: “2026-13-45” value has the correct format (YYYY-MM-DD) but it is an invalid" in text
     assert signed_in(people.stella).post(url + "confirm/").status_code == 302  # nothing to import: still no error
     assert not Enterprise.objects.filter(name="Droitwich Knitters").exists()
@@ -249,6 +249,8 @@ class TestConfirming:
         assert (event.action, event.actor) == ("imported", people.stella)
         assert event.message == "Imported from the file directory.csv"
         assert "Droitwich Knitters" in page_text(client.get("/council/"))
+        review = page_text(client.get(f"/council/listings/{knitters.slug}/"))
+        assert "Imported from another directory Imported from the file directory.csv" in review
         service = knitters.services.get(name="Knit and Natter")
         assert (service.days, str(service.opens_at), service.venue_easting) == (["tue"], "14:00:00", 385000)
 
@@ -421,3 +423,17 @@ def test_every_column_of_our_csv_is_read_or_deliberately_not(people):
     source = open(importer.__file__).read()
     not_read = {"Service ID", "Service page", "Last updated"}
     assert [heading for heading in HEADINGS if f'"{heading}"' not in source and heading not in not_read] == []
+
+
+@pytest.mark.django_db
+def test_a_service_without_a_postcode_is_a_likely_duplicate_only_of_one_without_a_postcode_of_the_same_names(people):
+    council = people.lunch_club.council
+    response, _ = checked(signed_in(people.stella),
+                          a_service(**{"Service name": "Thursday Day Club", "Provider": "Malvern Lunch Club",
+                                       "Venue postcode": ""}))
+    assert "1 new service to list" in page_text(response)
+
+    make_service("Phone friends", enterprise=make_enterprise("Call Club", council=council))
+    response, _ = checked(signed_in(people.stella),
+                          a_service(**{"Service name": "phone friends", "Provider": "CALL CLUB", "Venue postcode": ""}))
+    assert "Phone friends (Call Club, no postcode)" in page_text(response)
