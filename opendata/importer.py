@@ -43,6 +43,7 @@ from enterprises.models import (
     Weekday,
 )
 from enterprises.postcodes import normalise_postcode
+from enterprises.signals import catalogue_changed
 from opendata import oruk
 from opendata.csv_export import COLUMNS
 from opendata.models import ImportedService
@@ -536,25 +537,44 @@ def _named(model, names: list[str]) -> list:
     return list(model.objects.annotate(lower=Lower("name")).filter(lower__in=wanted))
 
 
-def _set_service(service: Service, row: Row, council) -> None:
+class _Lookups:
+    """What every row of an import looks up, read once: the types of support, client groups and the council's areas
+    by name, and the grid references of the rows' postcodes and coverage districts."""
+
+    def __init__(self, rows: list[Row], council):
+        def by_name(queryset):
+            return {item.name.casefold(): item for item in queryset}
+
+        self.categories, self.client_groups = by_name(Category.objects.all()), by_name(ClientGroup.objects.all())
+        self.areas = by_name(Area.objects.filter(council=council))
+        postcodes = {row.service.get("venue_postcode") for row in rows} - {None, ""}
+        self.points = {p.postcode: (p.easting, p.northing) for p in Postcode.objects.filter(postcode__in=postcodes)}
+        self.districts = {}
+        for district in {row.service.get("coverage_postcode") for row in rows} - {None, ""}:
+            point = Postcode.objects.filter(postcode__startswith=f"{district} ").order_by("postcode").first()
+            self.districts[district] = (point.easting, point.northing) if point else (None, None)
+
+    @staticmethod
+    def named(terms: dict, names: list[str]) -> list:
+        return [terms[name.casefold()] for name in names if name.casefold() in terms]
+
+
+def _fill(service: Service, row: Row, lookups: _Lookups) -> Service:
     for name in SERVICE_FIELDS:
         if name in row.service:
             setattr(service, name, row.service[name])
-    service.venue_easting = service.venue_northing = service.coverage_easting = service.coverage_northing = None
-    if service.venue_postcode and (point := Postcode.objects.filter(postcode=service.venue_postcode).first()):
-        service.venue_easting, service.venue_northing = point.easting, point.northing
-    if service.coverage_postcode:
-        district = Postcode.objects.filter(postcode__startswith=f"{service.coverage_postcode} ").order_by("postcode")
-        if point := district.first():
-            service.coverage_easting, service.coverage_northing = point.easting, point.northing
-    service.save()
-    service.categories.set(_named(Category, row.categories))
-    service.client_groups.set(_named(ClientGroup, row.client_groups))
-    service.coverage_areas.set(
-        Area.objects.filter(council=council)
-        .annotate(lower=Lower("name"))
-        .filter(lower__in={name.casefold() for name in row.areas})
-    )
+    service.venue_easting, service.venue_northing = lookups.points.get(service.venue_postcode, (None, None))
+    service.coverage_easting, service.coverage_northing = lookups.districts.get(service.coverage_postcode, (None, None))
+    return service
+
+
+def _terms(row: Row, lookups: _Lookups) -> dict:
+    """What each of a service's many-to-many fields should hold."""
+    return {
+        "categories": lookups.named(lookups.categories, row.categories),
+        "client_groups": lookups.named(lookups.client_groups, row.client_groups),
+        "coverage_areas": lookups.named(lookups.areas, row.areas),
+    }
 
 
 def unknown_terms(rows: list[Row], council) -> list[str]:
@@ -573,10 +593,12 @@ def unknown_terms(rows: list[Row], council) -> list[str]:
 @transaction.atomic
 def apply(rows: list[Row], *, council, by, source: str) -> dict:
     """Import what `plan` would: new listings waiting for approval, updates to listings not yet published. One
-    transaction: all of it, or (on any error) none of it."""
+    transaction: all of it, or (on any error) none of it. New services are written in bulk (a file may hold
+    thousands), so they send no model signals: their search documents are made here, and `catalogue_changed` sent."""
     # One import at a time per council: the second sees what the first imported (as updates, or likely duplicates).
     Council.objects.select_for_update().get(pk=council.pk)
     result = plan(rows, council)
+    lookups = _Lookups(rows, council)
     enterprises, new_listings = {}, 0
     for row, service in result.update:
         enterprise = Enterprise.objects.select_for_update().get(pk=service.enterprise_id)
@@ -585,8 +607,10 @@ def apply(rows: list[Row], *, council, by, source: str) -> dict:
                 setattr(enterprise, name, row.enterprise[name])
         enterprise.save()
         enterprises.setdefault(row.provider_key, enterprise)
-        _set_service(service, row, council)
-    services = []
+        _fill(service, row, lookups).save()
+        for relation, terms in _terms(row, lookups).items():
+            getattr(service, relation).set(terms)
+    created = []
     for row in result.create:
         enterprise = enterprises.get(row.provider_key)
         if enterprise is None:
@@ -594,10 +618,20 @@ def apply(rows: list[Row], *, council, by, source: str) -> dict:
             enterprise = listings.import_listing(council=council, by=by, fields=fields, source=source)
             enterprises[row.provider_key] = enterprise
             new_listings += 1
-        service = Service(enterprise=enterprise)
-        _set_service(service, row, council)
-        if row.source_id:
-            ImportedService.objects.create(council=council, source_id=row.source_id, service=service)
-        services.append(service.pk)
-    Service.objects.filter(pk__in=services + [s.pk for _, s in result.update]).refresh_search_vectors()
-    return {"created": len(result.create), "updated": len(result.update), "listings": new_listings}
+        created.append((row, _fill(Service(enterprise=enterprise), row, lookups)))
+    Service.objects.bulk_create([service for _, service in created])
+    for relation in ("categories", "client_groups", "coverage_areas"):
+        through = getattr(Service, relation).through
+        target = getattr(Service, relation).field.m2m_reverse_field_name()
+        through.objects.bulk_create([
+            through(service_id=service.pk, **{f"{target}_id": term.pk})
+            for row, service in created
+            for term in _terms(row, lookups)[relation]
+        ])
+    ImportedService.objects.bulk_create([
+        ImportedService(council=council, source_id=row.source_id, service=service)
+        for row, service in created if row.source_id
+    ])
+    Service.objects.filter(pk__in=[service.pk for _, service in created]).refresh_search_vectors()
+    catalogue_changed.send(sender=Service)
+    return {"created": len(created), "updated": len(result.update), "listings": new_listings}
