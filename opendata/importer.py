@@ -271,8 +271,14 @@ def read_csv(data: bytes) -> list[Row]:
 # A service from an Open Referral UK 3.0 API ---------------------------------------------------------------------
 
 
-def _first(items) -> dict:
-    return items[0] if isinstance(items, list) and items and isinstance(items[0], dict) else {}
+def _items(value) -> list[dict]:
+    """The records of a list in the JSON: none when it is not a list, and only those that are records."""
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
+def _first(value) -> dict:
+    items = _items(value)
+    return items[0] if items else {}
 
 
 def _str(value) -> str:
@@ -339,7 +345,8 @@ def _capacity(alert: str) -> dict:
 
 
 def _location(data: dict) -> dict:
-    location = _first(data.get("service_at_locations")).get("location") or {}
+    location = _first(data.get("service_at_locations")).get("location")
+    location = location if isinstance(location, dict) else {}
     address = _first(location.get("addresses"))
     lines = [_str(address.get("address_1")), _str(address.get("address_2")), _str(address.get("city"))]
     found = {
@@ -347,7 +354,7 @@ def _location(data: dict) -> dict:
         "venue_address": "\n".join(line for line in lines if line),
         "venue_postcode": _str(address.get("postal_code")),
     }
-    descriptions = [_str(item.get("description")) for item in location.get("accessibility") or []
+    descriptions = [_str(item.get("description")) for item in _items(location.get("accessibility"))
                     if isinstance(item, dict)]
     found.update(_accessibility([text for text in descriptions if text]))
     return found
@@ -374,7 +381,7 @@ def read_oruk_service(data) -> Row:
         **_summary_and_description(_str(data.get("description"))),
         "minimum_age": _number(data.get("minimum_age")),
         "maximum_age": _number(data.get("maximum_age")),
-        "languages": ", ".join(_str(item.get("name")) for item in data.get("languages") or []
+        "languages": ", ".join(_str(item.get("name")) for item in _items(data.get("languages"))
                                if isinstance(item, dict) and _str(item.get("name"))),
         **_location(data),
         **_schedule(data, row),
@@ -384,8 +391,8 @@ def read_oruk_service(data) -> Row:
     cqc = re.search(r"Registered with the Care Quality Commission: (\S+)", _str(data.get("accreditations")))
     service["cqc_registration"] = cqc[1] if cqc else ""
     service.update(_coverage([_str(area.get("name") or area.get("service_area"))
-                              for area in data.get("service_areas") or [] if isinstance(area, dict)], row))
-    for attribute in data.get("attributes") or []:
+                              for area in _items(data.get("service_areas")) if isinstance(area, dict)], row))
+    for attribute in _items(data.get("attributes")):
         term = attribute.get("taxonomy_term") if isinstance(attribute, dict) else None
         if not isinstance(term, dict) or not _str(term.get("name")):
             continue
@@ -415,6 +422,8 @@ def _field_label(model, name: str) -> str:
 def check(row: Row) -> Row:
     """Report what breaks the models' rules (lengths, emails, web addresses, numbers, dates) as the row's problems,
     and put the values as the database takes them. The row stays JSON-able: dates and times as ISO text."""
+    if len(row.source_id) > ImportedService._meta.get_field("source_id").max_length:
+        row.problems.append("Its id is longer than 200 characters")
     if row.service.get("venue_postcode"):
         postcode = normalise_postcode(row.service["venue_postcode"])
         if postcode is None:

@@ -437,3 +437,40 @@ def test_a_service_without_a_postcode_is_a_likely_duplicate_only_of_one_without_
     response, _ = checked(signed_in(people.stella),
                           a_service(**{"Service name": "phone friends", "Provider": "CALL CLUB", "Venue postcode": ""}))
     assert "Phone friends (Call Club, no postcode)" in page_text(response)
+
+
+ODD_VALUES = [None, "", "\x00", "x" * 10_000, 10**40, -1, 1.5e308, float("nan"), float("inf"), [], {},
+              ["a", {"b": None}], {"name": 5}, True]
+ORUK_FIELDS = ["id", "name", "description", "organization", "organization_id", "minimum_age", "maximum_age",
+               "languages", "service_at_locations", "schedules", "cost_options", "fees", "service_areas", "phones",
+               "contacts", "attributes", "alert", "accreditations", "email"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ODD_VALUES, ids=repr)
+def test_an_api_service_with_odd_values_anywhere_is_a_bad_row_or_a_good_one_never_an_error(people, value):
+    council = people.lunch_club.council
+    for name in ORUK_FIELDS:
+        service = {"id": f"svc-{name}", "name": "Walks", "organization": {"name": "Pershore Walkers"}, name: value}
+        row = importer.read_oruk_service(service)
+        importer.plan([row], council)
+        if not row.problems:
+            importer.apply([row], council=council, by=None, source="a test")
+    nested = {
+        "organization": lambda v: {"name": "Pershore Walkers", "description": v, "email": v, "website": v},
+        "schedules": lambda v: [{"byday": v, "opens_at": v, "closes_at": v, "notes": v, "attending_type": v}],
+        "cost_options": lambda v: [{"amount": v, "amount_description": v, "option": v}],
+        "service_at_locations": lambda v: [{"location": {"name": v, "addresses": [{"address_1": v, "postal_code": v}],
+                                                          "accessibility": [{"description": v}]}}],
+        "attributes": lambda v: [{"link_type": v, "taxonomy_term": {"name": v, "taxonomy": v}}],
+        "phones": lambda v: [{"number": v}],
+        "service_areas": lambda v: [{"name": v}],
+    }
+    for name, record in nested.items():
+        service = {"id": f"nested-{name}", "name": "Walks", "organization": {"name": "Pershore Walkers"},
+                   name: record(value)}
+        row = importer.read_oruk_service(service)
+        importer.plan([row], council)
+        if not row.problems:
+            importer.apply([row], council=council, by=None, source="a test")
+    assert importer.read_oruk_service(["not", "a", "service"]).problems == ["It is not a service record"]
