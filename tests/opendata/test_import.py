@@ -474,3 +474,17 @@ def test_an_api_service_with_odd_values_anywhere_is_a_bad_row_or_a_good_one_neve
         if not row.problems:
             importer.apply([row], council=council, by=None, source="a test")
     assert importer.read_oruk_service(["not", "a", "service"]).problems == ["It is not a service record"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", [
+    "x" * 10_000, "9" * 40, "-1", "1e309", "NaN", "£", "£1e999 per hour", "Donation (suggested £)",
+    "Within 99999999999 miles of ZZ", "🙂;🙂", "=cmd()", "Monday, 25pm to 99am", "31/02/2026",
+    "Full; Taking new people", " ; ; ",
+], ids=lambda v: v[:20])
+def test_odd_text_in_any_column_of_a_csv_file_is_a_bad_row_or_a_good_one_never_an_error(people, value):
+    council = people.lunch_club.council
+    for heading in HEADINGS:
+        rows = importer.read_csv(csv_file(a_service(**{heading: value, "Open Referral UK ID": ""})).read())
+        importer.plan(rows, council)
+        importer.apply(rows, council=council, by=None, source="a test")
