@@ -6,12 +6,22 @@ import django_filters
 from django import forms
 from django.conf import settings
 from django.db.models import Exists, OuterRef
+from django.urls import reverse
 from django.utils import timezone
 
 from core.forms import GovukFormMixin
 from directory.page_cache import PerCatalogueVersion
-from directory.search import Place, PlaceError, fair_order, find_place_or_postcode, matching_words, near
+from directory.search import (
+    Place,
+    PlaceError,
+    fair_order,
+    find_anything,
+    find_place_or_postcode,
+    matching_words,
+    near,
+)
 from enterprises.models import (
+    ACCESSIBILITY_QUESTIONS,
     Capacity,
     Category,
     ClientGroup,
@@ -19,11 +29,22 @@ from enterprises.models import (
     Delivery,
     Service,
     WayToPay,
+    Weekday,
     current_capacity,
 )
 from enterprises.postcodes import PostcodeError
 
 COST_CHOICES = [("", "Any cost"), ("free", "Free only")]
+MAX_AGE = 120
+BEST_MATCH, NEAREST = "best", "nearest"
+SORT_CHOICES = [(BEST_MATCH, "Best match"), (NEAREST, "Nearest first")]
+# The filters proper, in the order the panel shows them: the words, the place and the sort are the search itself.
+FILTERS = ("category", "client_group", "age", "days", "access", "delivery", "cost", "pay", "taking")
+SEARCH = ("q", "postcode", "distance", "sort")
+
+
+class AgeFilter(django_filters.Filter):
+    field_class = forms.IntegerField
 
 
 def distance_choices():
@@ -122,6 +143,33 @@ class ServiceFilter(django_filters.FilterSet):
     taking = django_filters.BooleanFilter(
         label="Only show services taking new people", method="filter_taking", widget=forms.CheckboxInput
     )
+    age = AgeFilter(
+        label="Age of the person",
+        help_text="In years. Services with no age limits are always shown",
+        method="filter_age",
+        min_value=0,
+        max_value=MAX_AGE,
+        error_messages={
+            "invalid": "Enter the age as a whole number of years, like 80",
+            "min_value": f"Enter an age from 0 to {MAX_AGE}",
+            "max_value": f"Enter an age from 0 to {MAX_AGE}",
+        },
+        widget=forms.TextInput(attrs={
+            "class": "govuk-input--width-3", "inputmode": "numeric", "spellcheck": False, "autocomplete": "off",
+        }),
+    )
+    days = django_filters.MultipleChoiceFilter(
+        label="Days it runs", help_text="Services that run on any of the days you choose", choices=Weekday.choices,
+        method="filter_days", widget=forms.CheckboxSelectMultiple,
+    )
+    access = django_filters.MultipleChoiceFilter(
+        label="Accessibility", help_text="Only services whose provider told us they have each one you choose",
+        choices=ACCESSIBILITY_QUESTIONS, method="filter_accessibility", widget=forms.CheckboxSelectMultiple,
+    )
+    sort = django_filters.ChoiceFilter(
+        label="Sort by", choices=SORT_CHOICES, empty_label=None, method="filter_nothing", widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Choose best match or nearest first"},
+    )
 
     class Meta:
         model = Service
@@ -132,6 +180,8 @@ class ServiceFilter(django_filters.FilterSet):
         data = data.copy() if data is not None else None
         if data is not None and not data.get("distance"):
             data["distance"] = str(settings.SEARCH_DEFAULT_DISTANCE_MILES)
+        if data is not None and not data.get("sort"):
+            data["sort"] = BEST_MATCH
         super().__init__(data, *args, **kwargs)
         self.day = day or timezone.localdate()
         self.taxonomies = taxonomies(self.request)
@@ -172,10 +222,29 @@ class ServiceFilter(django_filters.FilterSet):
             return queryset
         return queryset.filter(current_capacity(self.day), capacity=Capacity.TAKING)
 
+    def filter_age(self, queryset, name, value):
+        return queryset if value is None else queryset.for_age(value)
+
+    def filter_days(self, queryset, name, value):
+        return queryset.running_on(value) if value else queryset
+
+    def filter_accessibility(self, queryset, name, value):
+        return queryset.with_accessibility(value) if value else queryset
+
+    @property
+    def sorted_by(self) -> str | None:
+        """The order the results are in: best match needs words, nearest needs a place; the person chooses only
+        when the search has both (best match unless they choose). None when it has neither."""
+        words = bool(self.form.cleaned_data.get("q", "").strip())
+        if words and self.place is not None:
+            return self.form.cleaned_data.get("sort") or BEST_MATCH
+        return BEST_MATCH if words else NEAREST if self.place is not None else None
+
     def filter_queryset(self, queryset):
         words = self.form.cleaned_data.get("q", "").strip()
         return fair_order(
-            self._matching(queryset), day=self.day, by_words=bool(words), by_distance=self.place is not None
+            self._matching(queryset), day=self.day, by_words=bool(words), by_distance=self.place is not None,
+            nearest_first=self.sorted_by == NEAREST,
         )
 
     def _matching(self, queryset, *, leave_out: str = "", miles: int | None = None):
@@ -192,16 +261,56 @@ class ServiceFilter(django_filters.FilterSet):
         return fair_order(self._matching(self.queryset, miles=miles), day=self.day, by_words=False, by_distance=True)
 
     def filters_to_drop(self) -> list[tuple[str, str]]:
-        """(name, what it is) of each filter or the words in use without which the search finds something."""
+        """(name, what it is) of each filter or the words in use without which the search finds something, asked
+        of the database in one statement however many are in use."""
+        in_use = list(self._in_use())
+        found = find_anything([self._matching(self.queryset, leave_out=name) for name, _ in in_use])
+        return [(name, self._described(name, value)) for (name, value), finds in zip(in_use, found) if finds]
+
+    def _in_use(self):
+        """(name, value) of the words and each filter given."""
         data = self.form.cleaned_data
-        dropped = []
-        for name in ("q", "category", "client_group", "delivery", "cost", "pay", "taking"):
+        for name in ("q", *FILTERS):
             value = data.get(name)
-            if not value or (isinstance(value, str) and not value.strip()):
+            if value is None or value is False or value in ("", []) or (isinstance(value, str) and not value.strip()):
                 continue
-            if self._matching(self.queryset, leave_out=name).exists():
-                dropped.append((name, self._described(name, value)))
-        return dropped
+            yield name, value
+
+    def selected_filters(self) -> list[tuple[str, str]]:
+        """(what it is, the address of this search without it) of each filter chosen, one for each box ticked:
+        the tags above the results that take one filter away."""
+        query = self.request.GET if self.request is not None else self.data
+        tags = []
+        for name, value in self._in_use():
+            if name == "q":
+                continue
+            if isinstance(value, list):
+                labels = dict(self.form.fields[name].choices)
+                for chosen in dict.fromkeys(value):
+                    params = query.copy()
+                    params.setlist(name, [other for other in params.getlist(name) if other != chosen])
+                    tags.append((labels[chosen], _search_url(params)))
+            else:
+                params = query.copy()
+                params.pop(name, None)
+                tags.append((self._tag_text(name, value), _search_url(params)))
+        return tags
+
+    def clear_filters_url(self) -> str:
+        """This search, its words, place, distance and order, without any filter."""
+        query = self.request.GET if self.request is not None else self.data
+        params = query.copy()
+        for name in list(params):
+            if name not in SEARCH:
+                params.pop(name)
+        return _search_url(params)
+
+    def _tag_text(self, name, value) -> str:
+        if name == "age":
+            return f"Age {value}"
+        if name == "taking":
+            return "Taking new people"
+        return dict(self.form.fields[name].choices)[value]
 
     def _described(self, name, value) -> str:
         if name == "q":
@@ -209,6 +318,14 @@ class ServiceFilter(django_filters.FilterSet):
         field = self.form.fields[name]
         if name == "taking":
             return f"“{field.label}”"
+        if name == "age":
+            return f"“{field.label}: {value}”"
         chosen = value if isinstance(value, list) else [value]
         names = [label for key, label in field.choices if key in chosen]
         return f"“{field.label}: {', '.join(names)}”"
+
+
+def _search_url(params) -> str:
+    params.pop("page", None)
+    query = params.urlencode()
+    return reverse("search") + (f"?{query}" if query else "")

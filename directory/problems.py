@@ -10,6 +10,7 @@
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -70,8 +71,11 @@ def mark_dealt_with(report: ProblemReport, *, by) -> ProblemReport:
         return locked
 
 
+def reported_out_of_date() -> Q:
+    """A listing (enterprise) with a problem reported and not yet dealt with."""
+    return Q(pk__in=ProblemReport.objects.filter(dealt_with_at__isnull=True).values("service__enterprise_id"))
+
+
 def listings_reported_out_of_date(council) -> int:
-    """For the council's reports: how many of its published listings have a problem reported and not yet dealt
-    with ("listings reported as out of date")."""
-    reported = ProblemReport.objects.filter(dealt_with_at__isnull=True).values("service__enterprise_id")
-    return Enterprise.objects.published().filter(council=council, pk__in=reported).count()
+    """How many of the council's published listings are reported as out of date."""
+    return Enterprise.objects.published().filter(reported_out_of_date(), council=council).count()

@@ -6,6 +6,7 @@ are shuffled by a rotation that changes every day, so each provider takes its tu
 """
 
 import difflib
+import math
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -35,7 +36,19 @@ from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
 
 from core.paging import counted_page, requested_page
-from enterprises.models import COVERAGE_CIRCLE, Area, Category, Enterprise, PlaceName, Postcode, Service, ServiceFacts
+from enterprises.areas import SAME_PLACE_METRES
+from enterprises.models import (
+    COVERAGE_CIRCLE,
+    Area,
+    AreaName,
+    Category,
+    Council,
+    Enterprise,
+    PlaceName,
+    Postcode,
+    Service,
+    ServiceFacts,
+)
 from enterprises.postcodes import (
     METRES_PER_MILE,
     GridPoint,
@@ -154,31 +167,64 @@ def _postcode_part(part: str) -> Place:
 
 
 def _town(name: str) -> Place:
-    quote = connections[PlaceName.objects.db].ops.quote_name
-    with connections[PlaceName.objects.db].cursor() as cursor:
+    """A town or village by name: from GeoNames (PlaceName), a council's own areas (Area), and the other names council
+    staff gave their areas (AreaName); a council's name for a town GeoNames has already is the same place."""
+    database = connections[PlaceName.objects.db]
+    quote = database.ops.quote_name
+    places, areas, area_names, councils = (quote(model._meta.db_table) for model in (PlaceName, Area, AreaName,
+                                                                                       Council))
+    with database.cursor() as cursor:
         cursor.execute(
-            f"""SELECT p.name, p.label, p.easting, p.northing, {_area_near("p")}, lower(p.label) = lower(%(name)s)
-                  FROM {quote(PlaceName._meta.db_table)} p
-                 WHERE lower(p.name) = lower(%(name)s) OR lower(p.label) = lower(%(name)s)
-                 ORDER BY p.population DESC, p.label""",
+            f"""SELECT p.name, p.label, p.easting, p.northing, {_area_near("p")}, lower(p.label) = lower(%(name)s),
+                       p.from_council
+                  FROM (SELECT name, label, easting, northing, population, false AS from_council FROM {places}
+                         WHERE lower(name) = lower(%(name)s) OR lower(label) = lower(%(name)s)
+                        UNION ALL
+                        SELECT a.name, a.name || ', ' || c.name, a.easting, a.northing, 0, true
+                          FROM {areas} a JOIN {councils} c ON c.id = a.council_id WHERE lower(a.name) = lower(%(name)s)
+                        UNION ALL
+                        SELECT n.name, n.name || ', ' || a.name || ', ' || c.name, n.easting, n.northing, 0, true
+                          FROM {area_names} n JOIN {areas} a ON a.id = n.area_id
+                          JOIN {councils} c ON c.id = a.council_id
+                         WHERE lower(n.name) = lower(%(name)s)) p
+                 ORDER BY p.from_council, p.population DESC, p.label""",
             {"reach": AREA_REACH_METRES, "name": name},
         )
-        found = cursor.fetchall()
-    exact = [row for row in found if row[-1]]
+        found = _one_row_per_place(cursor.fetchall())
+    exact = [row for row in found if row[5]]
     if len(exact) == 1 or len(found) == 1:
-        place_name, label, easting, northing, area_id, _ = (exact or found)[0]
-        return Place(postcode="", point=GridPoint(easting, northing), area_id=area_id, name=label)
+        place_name, label, easting, northing, area_id, _, from_council = (exact or found)[0]
+        return Place(postcode="", point=GridPoint(easting, northing), area_id=area_id,
+                     name=place_name if from_council else label)
     if found:
         raise PlaceError(
             f"There is more than one place called {found[0][0]}. Choose which you mean",
             choices=[row[1] for row in found],
         )
-    names = list(PlaceName.objects.values_list("name", flat=True).distinct())
-    close = difflib.get_close_matches(name.casefold(), [n.casefold() for n in names], n=1, cutoff=MISSPELLING_CUTOFF)
-    suggestion = next((n for n in names if close and n.casefold() == close[0]), None)
-    raise PlaceError(
-NEITHER, suggestion=suggestion
-    )
+    raise PlaceError(NEITHER, suggestion=_close_place_name(name))
+
+
+def _one_row_per_place(rows: list[tuple]) -> list[tuple]:
+    """The rows, but a council's name for a place already found (the same name within SAME_PLACE_METRES)."""
+    kept = []
+    for row in rows:  # GeoNames' rows first
+        name, _, easting, northing, *_ = row
+        if not any(name.casefold() == other[0].casefold()
+                   and math.dist((easting, northing), (other[2], other[3])) <= SAME_PLACE_METRES for other in kept):
+            kept.append(row)
+    return kept
+
+
+def _close_place_name(name: str) -> str | None:
+    """The known place name closest to a misspelt one, if one is close enough."""
+    names = {
+        *PlaceName.objects.values_list("name", flat=True).distinct(),
+        *Area.objects.values_list("name", flat=True),
+        *AreaName.objects.values_list("name", flat=True),
+    }
+    by_casefold = {known.casefold(): known for known in sorted(names)}
+    close = difflib.get_close_matches(name.casefold(), list(by_casefold), n=1, cutoff=MISSPELLING_CUTOFF)
+    return by_casefold[close[0]] if close else None
 
 
 class _Distance(Func):
@@ -283,14 +329,32 @@ def rotation_key(day: date):
     return MD5(Concat(Cast("pk", output_field=TextField()), Value(day.isoformat()), output_field=TextField()))
 
 
-def fair_order(services: QuerySet, *, day: date, by_words: bool, by_distance: bool) -> QuerySet:
+def fair_order(
+    services: QuerySet, *, day: date, by_words: bool, by_distance: bool, nearest_first: bool = False
+) -> QuerySet:
+    """Best match first (then nearest), or with `nearest_first` nearest first (then best match)."""
     ordering = []
     if by_words:
         ordering.append(F("relevance_band").desc())
     if by_distance:
-        ordering.append(F("distance_band").asc())
+        ordering.insert(0 if nearest_first else len(ordering), F("distance_band").asc())
     services = services.annotate(rotation=rotation_key(day))
     return services.order_by(*ordering, "rotation", "pk")
+
+
+def find_anything(searches: list[QuerySet]) -> list[bool]:
+    """Whether each search finds at least one service, asked in one statement."""
+    if not searches:
+        return []
+    alias = searches[0].db
+    parts, params = [], []
+    for services in searches:
+        sql, more = services.values("pk")[:1].query.get_compiler(alias).as_sql()
+        parts.append(f"EXISTS({sql})")
+        params.extend(more)
+    with connections[alias].cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        return [bool(found) for found in cursor.fetchone()]
 
 
 # The page of results --------------------------------------------------------------------------------------------

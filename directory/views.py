@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.http import safe_next
 from core.notifications import queue_email
 from core.paging import page_links
-from directory.filters import ServiceFilter, taxonomies
+from directory.filters import FILTERS, SEARCH, ServiceFilter, taxonomies
 from directory.forms import EmailShortlistForm, SharedCodeForm
 from directory.page_cache import Content, page_response, public_page
 from directory.search import results_page
@@ -94,12 +94,31 @@ def _search_content(request) -> Content:
         "nearest_miles": settings.SEARCH_NEAREST_MILES,
         "wider_distance": _wider_distance(service_filter, nearest),
         "filters_to_drop": filters_to_drop,
+        **_filter_panel(service_filter),
     }
     return Content(
         title=f"Error: {heading}" if service_filter.form.errors else f"{heading} {context['where']}".strip(),
         html=render_to_string("directory/_search_content.html", context, request),
         search_record=search_record,
     )
+
+
+def _filter_panel(service_filter) -> dict:
+    """The tags of the filters chosen, each taking one away, and whether the panel opens by itself (an answer in it
+    needs correcting). The search's own fields ride along in the other form as hidden fields, as typed."""
+    form = service_filter.form
+    query = service_filter.request.GET
+    return {
+        "selected_filters": service_filter.selected_filters(),
+        "clear_filters_url": service_filter.clear_filters_url(),
+        "filters_open": any(name in form.errors for name in FILTERS),
+        "search_fields_carried": [(name, value) for name in SEARCH for value in query.getlist(name)],
+        "filters_carried": [(name, value) for name in FILTERS for value in query.getlist(name)],
+        "sorted_by": service_filter.sorted_by if form.is_valid() else None,
+        "show_sort": "sort" in form.errors or (
+            form.is_valid() and bool(form.cleaned_data["q"].strip()) and service_filter.place is not None
+        ),
+    }
 
 
 def _where(service_filter) -> str:

@@ -336,6 +336,31 @@ class ServiceQuerySet(models.QuerySet):
         # rule, with no join to the enterprise for every service a search looks at.
         return self.filter(public_listing("listing_"))
 
+    def for_age(self, age: int):
+        """Services a person of this age may use: no age limit given counts as no limit."""
+        return self.filter(
+            models.Q(minimum_age__isnull=True) | models.Q(minimum_age__lte=age),
+            models.Q(maximum_age__isnull=True) | models.Q(maximum_age__gte=age),
+        )
+
+    def with_minimum_age_at_least(self, age: int):
+        """Open Referral UK's `minimum_age`: services whose minimum age is at least this (none counts as 0)."""
+        return self.filter(minimum_age__gte=age) if age > 0 else self
+
+    def with_maximum_age_at_most(self, age: int):
+        """Open Referral UK's `maximum_age`: services with a maximum age at or below this (none means no limit)."""
+        return self.filter(maximum_age__lte=age)
+
+    def running_on(self, days):
+        """Services that run on any of these days (Weekday values)."""
+        return self.filter(days__overlap=list(days))
+
+    def with_accessibility(self, features):
+        """Services whose provider answered yes to each of these accessibility questions (ACCESSIBILITY_QUESTIONS
+        names): "no" and "not known" are not a yes."""
+        asked = dict(ACCESSIBILITY_QUESTIONS)
+        return self.filter(**{name: True for name in features if name in asked})
+
     def refresh_search_vectors(self):
         """Rebuild the full-text document of these services: names, categories and descriptions."""
         ids = list(self.values_list("pk", flat=True))
@@ -670,6 +695,28 @@ class RateLimitHit(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["key", "at"], name="ratelimithit_key_at_idx")]
+
+
+class AreaName(models.Model):
+    """Another name people search by that belongs to a council's area: a village, an estate, a local name. Council
+    staff add them (enterprises/council/place_names.py); the search finds them as it finds towns (PlaceName), which
+    are kept apart because `import_places` replaces those whole."""
+
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="other_names")
+    name = models.CharField(max_length=100)
+    easting = models.IntegerField()
+    northing = models.IntegerField()
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                 related_name="+")
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(Lower("name"), "area", name="areaname_unique_in_area")]
+        indexes = [models.Index(Lower("name"), name="areaname_lower_name")]
+
+    def __str__(self):
+        return self.name
 
 
 class PlaceName(models.Model):

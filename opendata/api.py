@@ -290,14 +290,14 @@ def filtered_services(request):
         services = services.filter(pk__in=getattr(Service, vocabulary.relation).through.objects.values("service_id"))
 
     minimum_age = _number(request, "minimum_age", high=150)
-    if minimum_age is not None and math.ceil(minimum_age) > 0:  # "a minimum age of at least" this; none counts as 0
-        services = services.filter(minimum_age__gte=math.ceil(minimum_age))
+    if minimum_age is not None:
+        services = services.with_minimum_age_at_least(math.ceil(minimum_age))
     maximum_age = _number(request, "maximum_age", high=150)
-    if maximum_age is not None:  # "a maximum age equal to or below" this; no maximum means no limit
-        services = services.filter(maximum_age__lte=math.floor(maximum_age))
+    if maximum_age is not None:
+        services = services.with_maximum_age_at_most(math.floor(maximum_age))
     day = _day(request)
     if day is not None:
-        services = services.filter(days__contains=[day])
+        services = services.running_on([day])
     start_time = _time(request, "start_time")
     if start_time is not None:
         services = services.filter(opens_at__gte=start_time)

@@ -66,6 +66,7 @@ from django.db.models.sql import Query
 from django.utils import timezone
 
 from directory.models import SearchRecord
+from directory.problems import reported_out_of_date
 from directory.search import Place, near
 from enterprises.models import (
     COVERAGE_CIRCLE,
@@ -479,11 +480,21 @@ def listings(scope: Scope, filters: Filters) -> Section:
         chart="months",
         chart_title="New listings each month",
     )
+    published = _listings(scope, filters, published=True).aggregate(
+        listings=Count("pk"), reported=Count("pk", filter=reported_out_of_date())
+    )
+    reported = Table(
+        "listings-reported",
+        "Published listings reported as out of date",
+        ["Listings", "Number"],
+        [Row("Published", (published["listings"],)),
+         Row("With a problem reported and not yet dealt with", (published["reported"],))],
+    )
     return Section(
         "listings",
         "Listings",
         "Area and type of support. The date range changes only the new listings each month.",
-        [by_status, by_type, by_area, new_listings],
+        [by_status, by_type, by_area, new_listings, reported],
         notes=[
             f"A listing reaches an area when one of its services has a venue within {REACH_MILES} miles of the "
             "area’s centre, or visits people at home there. A listing can reach several areas, so the areas "

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from enterprises.council import place_names
 from enterprises.council import views as council
 
 app_name = "council"
@@ -13,6 +14,8 @@ urlpatterns = [
     path("no-review-date/", council.no_review_date_list, name="no_review_date"),
     path("no-insurance-date/", council.no_insurance_date_list, name="no_insurance_date"),
     path("messages-not-sent/", council.failed_messages_list, name="failed_messages"),
+    path("place-names/", place_names.place_names, name="place_names"),
+    path("place-names/<int:pk>/remove/", place_names.remove_place_name, name="remove_place_name"),
     path("listings/<slug:slug>/", council.review, name="review"),
     path("listings/<slug:slug>/approve/", council.approve, name="approve"),
     path("listings/<slug:slug>/request-changes/", council.request_changes, name="request_changes"),

@@ -70,6 +70,27 @@ def search_from_a_town_with_nothing_near(page, world):
     expect(page.locator(".app-result")).to_have_count(2)
 
 
+FILTERED = f"/search/?q=day+club&postcode={HOME_POSTCODE}&age=80&access=step_free_access&category=day-clubs"
+
+
+def search_with_filters_chosen(page, world):
+    go(page, FILTERED)
+    expect(page.locator(".app-filter-tag")).to_have_count(3)
+
+
+def search_with_the_filters_shown(page, world):
+    go(page, FILTERED)
+    button = page.get_by_role("button", name="Show filters (3)")
+    if button.is_visible():  # on a phone; beside the results on a desktop
+        button.click()
+    expect(page.get_by_label("Age of the person")).to_be_visible()
+
+
+def search_with_an_age_it_cannot_use(page, world):
+    go(page, f"/search/?q=day+club&postcode={HOME_POSTCODE}&age=800")
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter an age from 0 to 120")
+
+
 def search_from_a_place_name_of_several_places(page, world):
     go(page, "/search/?postcode=Newport")
     expect(page.get_by_role("heading", name="Which did you mean?")).to_be_visible()
@@ -143,6 +164,9 @@ PAGES = [
     PublicPage("search results", search_results),
     PublicPage("search with a bad postcode", search_with_a_bad_postcode),
     PublicPage("search with no results", search_with_no_results),
+    PublicPage("search with filters chosen: their tags and the sort", search_with_filters_chosen),
+    PublicPage("search with the filters shown", search_with_the_filters_shown),
+    PublicPage("search with an age it cannot use", search_with_an_age_it_cannot_use),
     PublicPage("search from a town with nothing near: the nearest", search_from_a_town_with_nothing_near),
     PublicPage("search from a name several places have", search_from_a_place_name_of_several_places),
     PublicPage("search from a misspelt place", search_from_a_misspelt_place),

@@ -27,6 +27,7 @@ from accounts.services import confirmation_path, start_provider_sign_up
 from core.models import OutgoingMessage
 from enterprises import listings
 from enterprises.models import (
+    AreaName,
     CostType,
     Delivery,
     Enterprise,
@@ -148,6 +149,7 @@ def build_listings(make_person) -> Listings:
         email="new.officer@worcestershire.example", role=Invitation.Role.STAFF, council=council, token=INVITATION_TOKEN,
         invited_by=staff, expires_at=timezone.now() + timedelta(days=14),
     )
+    AreaName.objects.create(area=malvern, name="Great Malvern Priory", easting=377600, northing=245900)
     OutgoingMessage.objects.create(  # an email the mail server never took, to an address too long for a phone
         kind="listing_changes_requested", to="the.secretary.of.the.sitters@upton-upon-severn-community-sitters.example",
         council_id=council.pk, status=OutgoingMessage.Status.FAILED, attempts=31, failed_at=timezone.now(),
@@ -482,6 +484,9 @@ PAGES = [
     AccountPage("no review date", "staff", opened(lambda w: "/council/no-review-date/", showing="Bredon Befrienders")),
     AccountPage("no insurance date", "staff",
                  opened(lambda w: "/council/no-insurance-date/", showing="Bredon Befrienders")),
+    AccountPage("place names people search for", "staff",
+                opened(lambda w: "/council/place-names/", showing="Great Malvern Priory"),
+                sent_with(lambda w: "/council/place-names/", {"Place name": "WR14 4AA"}, "Add place name")),
     AccountPage("import listings", "staff", opened(lambda w: "/council/import/", showing="Import listings"),
                  sent_with(lambda w: "/council/import/", {}, "Check the file")),
     AccountPage("an import's dry run", "staff", opened(an_import, showing="Check the import")),

@@ -50,3 +50,14 @@ def test_without_javascript_there_is_no_button_and_typing_works(new_context, wor
     page.get_by_label("Postcode or place", exact=True).fill(HOME_POSTCODE)
     page.get_by_role("button", name="Search", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(f"within 5 miles of {HOME_POSTCODE}")
+
+
+def test_a_resident_on_the_results_page_searches_again_from_where_they_are(new_context, worcester):
+    page = new_context(geolocation=HOME_POSITION, permissions=["geolocation"]).new_page()
+    page.goto("/search/?q=day+club&postcode=Evesham")
+
+    page.get_by_role("button", name="Use my location").click()
+
+    expect(page.get_by_label("Postcode or place", exact=True)).to_have_value(HOME_POSTCODE)
+    page.get_by_role("button", name="Search", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"4 services found within 5 miles of {HOME_POSTCODE}")

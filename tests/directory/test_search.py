@@ -421,6 +421,27 @@ class TestQueryCount:
         assert len(few) == len(many)
         assert len(many) <= 8
 
+    def test_choosing_every_filter_runs_no_more_queries_than_choosing_none(
+        self, client, home_postcode, postcode_miles_east, day_clubs
+    ):
+        self.make_services(3, postcode_miles_east(1, "WR2 1AA"), [day_clubs])
+        Service.objects.update(
+            days=["mon"], step_free_access=True, hearing_loop=True, cost_type="free", ways_to_pay=["self_funded"]
+        )
+        self.count_queries(client, "/search/?postcode=WR1+2EY")
+        every_filter = (
+            "&sort=nearest&category=day-clubs&age=80&days=mon&days=tue&access=step_free_access&access=hearing_loop"
+            "&delivery=venue&cost=free&pay=self_funded&taking=on"
+        )
+
+        search = "/search/?postcode=WR1+2EY&q="
+        none = self.count_queries(client, f"{search}lunch", expect="3 services found")
+        every = self.count_queries(client, f"{search}lunch{every_filter}", expect="3 services found")
+        nothing = self.count_queries(client, f"{search}zither{every_filter}", expect="No services found")
+
+        assert len(none) == len(every) == 3  # place, results, search record
+        assert len(nothing) == 3 + 1 + 1  # and, finding nothing: the nearest, and what to drop
+
     def test_a_results_page_reads_the_types_of_support_once_per_catalogue_version(
         self, client, home_postcode, postcode_miles_east, day_clubs
     ):
@@ -452,17 +473,23 @@ class TestQueryCount:
 
         assert len(from_town) == len(from_district) == len(from_postcode) == 3  # place, results, search record
 
-    def test_nothing_near_adds_one_query_for_the_nearest_and_one_per_filter_in_use(
-        self, client, home_postcode, postcode_miles_east, day_clubs
+    def test_nothing_near_adds_one_query_for_the_nearest_and_one_for_what_to_drop_however_many_filters(
+        self, client, home_postcode, postcode_miles_east, day_clubs, carers
     ):
         self.make_services(3, postcode_miles_east(12, "WR2 1AA"), [day_clubs])
         self.count_queries(client, "/search/?postcode=WR1+2EY")
 
-        queries = self.count_queries(
+        one_filter = self.count_queries(
             client, "/search/?postcode=WR1+2EY&q=lunch&category=day-clubs", expect="No services found"
         )
+        every_filter = self.count_queries(
+            client,
+            "/search/?postcode=WR1+2EY&q=lunch&category=day-clubs&client_group=carers&age=80&days=mon&days=tue"
+            "&access=step_free_access&delivery=venue&cost=free&pay=self_funded&taking=on",
+            expect="No services found",
+        )
 
-        assert len(queries) == 3 + 1 + 2
+        assert len(one_filter) == len(every_filter) == 3 + 1 + 1
 
     def test_a_service_page_runs_a_fixed_number_of_queries(self, client, day_clubs, carers):
         service = make_service(categories=[day_clubs], client_groups=[carers])

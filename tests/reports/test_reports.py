@@ -29,6 +29,7 @@ Malvern 2 April WR14 "gardening" 0; Malvern 10 April WR14 "gardening" 0; Malvern
 import csv
 import io
 import re
+import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -37,7 +38,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from directory.models import SearchRecord
+from directory.models import ProblemReport, SearchRecord
+from directory.problems import report_problem
 from enterprises.models import Capacity, Delivery, Enterprise, Organisation, StaffMembership
 from referrals.models import Referral
 from reports import charts, tables
@@ -207,6 +209,20 @@ class TestFigures:
             "Draft": 0, "Submitted": 1, "Changes requested": 0, "Published": 3, "Suspended": 0, "Archived": 1,
             "Rejected": 0,
         }
+
+    def test_listings_reported_as_out_of_date_count_until_the_problem_is_dealt_with(self, world):
+        assert run(world)["listings-reported"] == {"Published": (3,),
+                                                   "With a problem reported and not yet dealt with": (0,)}
+        for key in ("A", "B", "C", "E", "G"):  # two reports on one listing; one on a submitted listing, one elsewhere
+            report_problem(service=world.services[key], problem="closed", details="", submission=uuid.uuid4())
+        report_problem(service=world.services["A"], problem="phone", details="", submission=uuid.uuid4())
+
+        assert column(run(world)["listings-reported"])["With a problem reported and not yet dealt with"] == 2
+        assert column(run(world, area=world.malvern)["listings-reported"]) == {
+            "Published": 1, "With a problem reported and not yet dealt with": 1,
+        }
+        ProblemReport.objects.filter(service=world.services["A"]).update(dealt_with_at=timezone.now())
+        assert column(run(world)["listings-reported"])["With a problem reported and not yet dealt with"] == 1
 
     def test_published_listings_and_services_by_type_of_support(self, world):
         assert run(world)["listings-by-type"] == {"Befriending": (1, 1), "Day clubs": (2, 2), "Home help": (1, 1)}
@@ -461,7 +477,7 @@ class TestPage:
 class TestQueries:
     # The session, the user, their staff membership and council, the header's three role checks, the areas and types
     # of support, and the reports' 13 (one of them counts everything by area).
-    QUERIES = 22
+    QUERIES = 23
 
     def count(self, client, params) -> int:
         with CaptureQueriesContext(connection) as queries:
