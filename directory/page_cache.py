@@ -1,11 +1,12 @@
-"""The public pages, kept whole in the shared cache for visitors who are not signed in (ADR 0008).
+"""The public pages, with slots for what is each visitor's own; the ones many visitors ask for alike kept whole in
+the shared cache for visitors who are not signed in (ADR 0014, which replaced ADR 0008).
 
-The home page, the search results, and the service and provider pages are the same for every visitor who is not
-signed in, apart from their shortlist (which services are on it, and how many), their CSRF token and any message
-for them; the shortlist page is the same for everyone with the same shortlist, and a shared list's page
-(/shortlist/shared/CODE/) the same for everyone, whatever their own shortlist. Each such page is rendered once,
-layout and all, with a marked slot for each of those (below), and kept in the shared cache (settings.CACHES); each
-request fills the slots for its visitor. So a repeated search costs one cache read instead of its SQL and templates.
+Every public page is the same for every visitor who is not signed in, apart from their shortlist (which services
+are on it, and how many), their CSRF token and any message for them: each is rendered, layout and all, with a
+marked slot for each of those (below), and each request fills the slots for its visitor. Only the pages that
+visitors ask for alike are kept (`kept=True`): the home page, and searches from no place (the browse links of the
+home page, words alone), which rank the whole country. A search from a postcode or a service page is rarely asked
+for twice in a day, so keeping it would only cost a write (ADR 14 has the figures).
 
 - Key: the release (`release()`), the page (with the shortlist's services, for the shortlist page), its full path
   with the query string, and today's date (what is published, how old a capacity status looks and the daily
@@ -139,10 +140,10 @@ def _key(page: str, request) -> str:
     return f"public-pages:{release()}:{timezone.localdate().isoformat()}:{path}"
 
 
-def public_page(request, page: str, content: Callable[[], Content], **context) -> Content:
-    """The whole public page (the site's layout around the page's content) for this request: from the cache for a
-    visitor who is not signed in, when it is there; otherwise rendered (and kept for the next such visitor). Its
-    slots are not yet filled (`page_response`)."""
+def public_page(request, page: str, content: Callable[[], Content], *, kept: bool = False, **context) -> Content:
+    """The whole public page (the site's layout around the page's content) for this request, its slots not yet
+    filled (`page_response`). A page `kept` (one that many visitors ask for alike: ADR 14) comes from the cache for a
+    visitor who is not signed in, when it is there, and is kept for the next such visitor when it is not."""
 
     def render() -> Content:
         main = content()
@@ -150,7 +151,7 @@ def public_page(request, page: str, content: Callable[[], Content], **context) -
         return Content(main.title, render_to_string("directory/public_page.html", layout, request), main.search_record)
 
     seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
-    if not seconds or request.user.is_authenticated:
+    if not kept or not seconds or request.user.is_authenticated:
         return render()
     key = _key(page, request)
     found = cache.get_many([VERSION_KEY, key])  # one query: the version, and the page with its version

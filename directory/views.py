@@ -43,7 +43,7 @@ def public_services():
 
 @require_GET
 def home(request):
-    return page_response(request, public_page(request, "home", lambda: _home_content(request)))
+    return page_response(request, public_page(request, "home", lambda: _home_content(request), kept=True))
 
 
 def _home_content(request) -> Content:
@@ -59,7 +59,8 @@ def _home_content(request) -> Content:
 
 @require_GET
 def search(request):
-    page = public_page(request, "search", lambda: _search_content(request))
+    from_nowhere = not request.GET.get("postcode", "").strip()  # the browse links and words alone: asked alike
+    page = public_page(request, "search", lambda: _search_content(request), kept=from_nowhere)
     if page.search_record is not None:
         record_search(page.search_record, visitor=visitor_code(request))
     return page_response(request, page)
@@ -200,9 +201,7 @@ def _shortlisted_services(request):
 
 @require_GET
 def shortlist(request):
-    # The same shortlist gives the same page, so a person coming back to theirs is served it from the cache.
-    ids = ",".join(str(pk) for pk in shortlisted_ids(request.session))
-    page = public_page(request, f"shortlist:{ids}", lambda: _shortlist_content(request))
+    page = public_page(request, "shortlist", lambda: _shortlist_content(request))
     return page_response(request, page)
 
 
@@ -290,8 +289,8 @@ def _email_shortlist(to: str, code: str, services) -> None:
 
 @require_GET
 def shared_shortlist(request, code):
-    """A shared list, read-only, the same for everyone (so the page cache keeps it, ADR 8): nothing of the visitor's
-    own shortlist is on it except what the layout's slots fill in."""
+    """A shared list, read-only, the same for everyone: nothing of the visitor's own shortlist is on it except what
+    the layout's slots fill in."""
     stored = normalise_code(code)
     if stored is not None and readable_code(stored) != code:
         return redirect("shared_shortlist", readable_code(stored), permanent=True)

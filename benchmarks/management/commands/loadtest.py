@@ -15,7 +15,8 @@ by page, beside a trivial page of ours on the same machine in the same run.
      - search, a different real postcode each time, drawn at random from all of Great Britain;
      - search with words, each from a different postcode too;
      - service pages, across every published service, in random order;
-     - and, labelled as an extra, the same 20 searches again and again (what the page cache is best at).
+     - and, labelled as an extra, the same 20 searches again and again (searches from a postcode, which the page
+       cache no longer keeps: ADR 14).
    Every list is walked in order and never repeats a URL until it runs out (the report says if one did); the
    warm-up walks its own list. Half of wrk's connections carry the session of a visitor with a 3-service shortlist.
 5. Reports, per kind: requests a second, p50 / p95 / p99 latency, errors, its rate as a share of the trivial
