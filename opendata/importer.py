@@ -609,8 +609,12 @@ def apply(rows: list[Row], *, council, by, source: str) -> dict:
     result = plan(rows, council)
     lookups = _Lookups(rows, council)
     enterprises, new_listings = {}, 0
+    updated = 0
     for row, service in result.update:
         enterprise = Enterprise.objects.select_for_update().get(pk=service.enterprise_id)
+        if enterprise.is_live or enterprise.status == Enterprise.Status.ARCHIVED:
+            continue  # approved (or archived) since the plan was made: it changes only through its own pages now
+        updated += 1
         for name in ENTERPRISE_FIELDS:
             if row.enterprise.get(name):
                 setattr(enterprise, name, row.enterprise[name])
@@ -643,4 +647,4 @@ def apply(rows: list[Row], *, council, by, source: str) -> dict:
     ])
     Service.objects.filter(pk__in=[service.pk for _, service in created]).refresh_search_vectors()
     catalogue_changed.send(sender=Service)
-    return {"created": len(created), "updated": len(result.update), "listings": new_listings}
+    return {"created": len(created), "updated": updated, "listings": new_listings}
