@@ -488,10 +488,11 @@ def plan(rows: list[Row], council) -> Plan:
     }
     seen, looks_like = {}, _listed(council)
     for row in rows:
+        problems = list(row.problems)
         if row.source_id and row.source_id in seen:
-            row.problems.append(f"It has the same id as {seen[row.source_id]}")
-        if row.problems:
-            result.skipped.append((row, "; ".join(row.problems)))
+            problems.append(f"It has the same id as {seen[row.source_id]}")
+        if problems:
+            result.skipped.append((row, "; ".join(problems)))
             continue
         if row.source_id:
             seen[row.source_id] = row.where

@@ -488,3 +488,13 @@ def test_odd_text_in_any_column_of_a_csv_file_is_a_bad_row_or_a_good_one_never_a
         rows = importer.read_csv(csv_file(a_service(**{heading: value, "Open Referral UK ID": ""})).read())
         importer.plan(rows, council)
         importer.apply(rows, council=council, by=None, source="a test")
+
+
+@pytest.mark.django_db
+def test_two_rows_with_the_same_id_import_the_first_and_report_the_second(people):
+    response, _ = checked(signed_in(people.stella), a_service(**{"Open Referral UK ID": ORUK_ID}),
+                          a_service(**{"Open Referral UK ID": ORUK_ID, "Service name": "Sock club"}))
+
+    text = page_text(response)
+    assert "1 new service to list" in text
+    assert "line 3 It has the same id as line 2" in text
