@@ -9,6 +9,7 @@ TransitionError (with a message for the person) when the transition is not allow
 """
 
 import secrets
+from collections import Counter
 from datetime import date
 
 from django.conf import settings
@@ -281,17 +282,32 @@ def reject_revision(*, revision: Revision, by, reason: str) -> Revision:
 
 
 @transaction.atomic
-def import_listing(*, council, by, fields: dict, source: str) -> Enterprise:
-    """A listing brought in from another directory (opendata/importer.py): it has no members yet, so it goes
-    straight to the council's queue, waiting for staff to check and approve it like any other."""
+def import_listings(*, council, by, listings: list[dict], source: str) -> list[Enterprise]:
+    """Listings brought in from another directory (opendata/importer.py), one for each dict of fields: they have no
+    members yet, so they go straight to the council's queue, waiting for staff to check and approve them like any
+    other. Written in bulk (an import may hold thousands), so they send no model signals; they have no services yet
+    and are not public, so there is nothing for those signals to do."""
     if by is not None and staff_council(by) != council:
         raise TransitionError("Only staff of the council can import listings into it")
-    listing = Enterprise(council=council, status=Status.SUBMITTED, submitted_at=timezone.now(), **fields)
-    for _ in range(5):
-        listing.slug = new_listing_slug(listing.name)
-        if not Enterprise.objects.filter(slug=listing.slug).exists():
+    now = timezone.now()
+    made = [
+        Enterprise(council=council, status=Status.SUBMITTED, submitted_at=now, slug=new_listing_slug(fields["name"]),
+                   **fields)
+        for fields in listings
+    ]
+    while True:  # a random part makes a clash all but impossible; if one comes, draw again
+        counts = Counter(listing.slug for listing in made)
+        taken = {slug for slug, count in counts.items() if count > 1}
+        taken |= set(Enterprise.objects.filter(slug__in=list(counts)).values_list("slug", flat=True))
+        if not taken:
             break
-    listing.save()
-    ListingEvent.objects.create(enterprise=listing, action="imported", from_status="", to_status=Status.SUBMITTED,
-                                actor=by, message=f"Imported from {source}")
-    return listing
+        for listing in made:
+            if listing.slug in taken:
+                listing.slug = new_listing_slug(listing.name)
+    Enterprise.objects.bulk_create(made)
+    ListingEvent.objects.bulk_create([
+        ListingEvent(enterprise=listing, action="imported", from_status="", to_status=Status.SUBMITTED, actor=by,
+                     message=f"Imported from {source}", at=now)
+        for listing in made
+    ])
+    return made

@@ -609,7 +609,7 @@ def apply(rows: list[Row], *, council, by, source: str) -> dict:
     Council.objects.select_for_update().get(pk=council.pk)
     result = plan(rows, council)
     lookups = _Lookups(rows, council)
-    enterprises, new_listings = {}, 0
+    enterprises = {}
     updated = 0
     for row, service in result.update:
         enterprise = Enterprise.objects.select_for_update().get(pk=service.enterprise_id)
@@ -624,15 +624,13 @@ def apply(rows: list[Row], *, council, by, source: str) -> dict:
         _fill(service, row, lookups).save()
         for relation, terms in _terms(row, lookups).items():
             getattr(service, relation).set(terms)
-    created = []
+    new = {}
     for row in result.create:
-        enterprise = enterprises.get(row.provider_key)
-        if enterprise is None:
-            fields = {name: row.enterprise[name] for name in ENTERPRISE_FIELDS if row.enterprise.get(name)}
-            enterprise = listings.import_listing(council=council, by=by, fields=fields, source=source)
-            enterprises[row.provider_key] = enterprise
-            new_listings += 1
-        created.append((row, _fill(Service(enterprise=enterprise), row, lookups)))
+        if row.provider_key not in enterprises and row.provider_key not in new:
+            new[row.provider_key] = {name: value for name in ENTERPRISE_FIELDS if (value := row.enterprise.get(name))}
+    made = listings.import_listings(council=council, by=by, listings=list(new.values()), source=source)
+    enterprises.update(zip(new, made, strict=True))
+    created = [(row, _fill(Service(enterprise=enterprises[row.provider_key]), row, lookups)) for row in result.create]
     Service.objects.bulk_create([service for _, service in created])
     for relation in ("categories", "client_groups", "coverage_areas"):
         through = getattr(Service, relation).through
@@ -648,4 +646,4 @@ def apply(rows: list[Row], *, council, by, source: str) -> dict:
     ])
     Service.objects.filter(pk__in=[service.pk for _, service in created]).refresh_search_vectors()
     catalogue_changed.send(sender=Service)
-    return {"created": len(created), "updated": updated, "listings": new_listings}
+    return {"created": len(created), "updated": updated, "listings": len(made)}

@@ -292,19 +292,17 @@ class TestConfirming:
     def test_a_failure_part_way_leaves_nothing_imported(self, people, monkeypatch):
         client = signed_in(people.stella)
         _, url = checked(client, a_service(), a_service(**{"Service name": "Walks", "Provider": "Pershore Walkers"}))
-        real, calls = listings.import_listing, []
+        real, calls = listings.import_listings, []
 
-        def fails_the_second_time(**kwargs):
-            calls.append(kwargs)
-            if len(calls) == 2:
-                raise RuntimeError("the database went away")
-            return real(**kwargs)
+        def fails_once_the_listings_are_made(**kwargs):
+            calls.append(real(**kwargs))
+            raise RuntimeError("the database went away")
 
-        monkeypatch.setattr(listings, "import_listing", fails_the_second_time)
+        monkeypatch.setattr(listings, "import_listings", fails_once_the_listings_are_made)
         client.raise_request_exception = False
         assert client.post(url + "confirm/").status_code == 500
 
-        assert len(calls) == 2
+        assert [listing.name for listing in calls[0]] == ["Droitwich Knitters", "Pershore Walkers"]
         assert not Enterprise.objects.filter(name__in=["Droitwich Knitters", "Pershore Walkers"]).exists()
         assert DirectoryImport.objects.get().confirmed_at is None
 
