@@ -3,7 +3,7 @@ from datetime import date
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, GistIndex
-from django.contrib.postgres.search import SearchVectorField
+from django.contrib.postgres.search import SearchQuery, SearchQueryField, SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connection, models
 from django.db.models.functions import Cast, Lower
@@ -739,3 +739,54 @@ class PlaceName(models.Model):
 
     def __str__(self):
         return self.label
+
+
+# The text-search configuration the services' documents are built with (`refresh_search_vectors`) and that search
+# words and synonyms are read with (directory/search.py).
+SEARCH_CONFIG = "english"
+
+
+def read_as_search_words(*texts: str) -> list[str]:
+    """How the search reads each text (`websearch_to_tsquery`, as directory/search.py reads words typed in the
+    search box): the words it looks for, as PostgreSQL writes them ("'day' & 'club'"), or "" where it finds none
+    (only words as common as "the")."""
+    if not texts:
+        return []
+    reading = ", ".join(["websearch_to_tsquery(%s::regconfig, %s)::text"] * len(texts))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {reading}", [value for text in texts for value in (SEARCH_CONFIG, text)])
+        return list(cursor.fetchone())
+
+
+def _read_as_search_words(field: str, search_type: str = "websearch") -> models.GeneratedField:
+    return models.GeneratedField(
+        expression=SearchQuery(models.F(field), search_type=search_type, config=SEARCH_CONFIG),
+        output_field=SearchQueryField(), db_persist=True,
+    )
+
+
+class Synonym(models.Model):
+    """Words people use, as a council's staff tell the search: a search for `words` ("day centre") also finds the
+    services that a search for `also_find` ("day club") finds (directory/search.py, `matching_words`).
+
+    The database keeps each as the search reads it (generated columns, worked out when it is saved), so that the
+    search's own statement reads them without parsing every synonym's words again."""
+
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="synonyms")
+    words = models.CharField(max_length=200)
+    also_find = models.CharField(max_length=200)
+    updated_at = models.DateTimeField(auto_now=True)
+    words_query = _read_as_search_words("words")
+    words_phrase_query = _read_as_search_words("words", "phrase")  # the words typed in quotes
+    also_find_query = _read_as_search_words("also_find")
+
+    class Meta:
+        ordering = ["words", "also_find", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                models.F("council"), Lower("words"), Lower("also_find"), name="synonym_unique_in_council"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.words} → {self.also_find}"

@@ -63,6 +63,7 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, TruncMonth
 from django.db.models.sql import Query
+from django.urls import reverse
 from django.utils import timezone
 
 from directory.models import SearchRecord
@@ -182,6 +183,9 @@ class Table:
     flag_zeros: bool = False  # the gaps table: an empty cell must stand out
     text_columns: tuple[int, ...] = ()  # values that are words, not figures (left-aligned)
     empty: str = "Nothing to show."
+    # A link on each row, to act on its label: the link's words, and the address the label is added to.
+    row_action: str = ""
+    row_action_url: str = ""
     svg: str = ""  # its chart, drawn by the view (reports.charts)
     layout: str = ""  # the classes that fit it to the screen, chosen by the view (reports.tables)
 
@@ -802,6 +806,8 @@ def searches(scope: Scope, filters: Filters) -> Section:
         ["Word searched for", "Searches"],
         [Row(word, (count,)) for word, count in words],
         text_columns=(0,),
+        row_action="Add as a synonym",
+        row_action_url=reverse("council:add_synonym") + "?words=",
         empty=f"No word in a search that found nothing was searched by {least} or more different visitors on "
         f"{least} or more different days.",
     )

@@ -38,7 +38,7 @@ from django.utils import timezone
 from accounts.services import invitation_path, invite_to_team, landing_page
 from directory.shortlist import readable_code, share
 from enterprises.listings import submit_revision
-from enterprises.models import Enterprise, Revision
+from enterprises.models import Enterprise, Revision, Synonym
 from enterprises.revisions import save_enterprise_details
 from opendata import oruk
 from referrals import lifecycle
@@ -443,6 +443,7 @@ def site(people, settings):
     save_enterprise_details(singers, by=people.jean, values={"phone": "01632 960888"})
     submit_revision(revision=singers.revisions.get(status=Revision.Status.PENDING), by=people.jean)
     invitation = invite_to_team(organisation=people.other_team, by=people.owen, email="new.referrer@example.org")
+    Synonym.objects.create(council=council, words="day centre", also_find="day club")  # its change and delete forms
     shared = readable_code(share([people.day_club.pk, people.sitting_service.pk]))
     return Site(people, invitation_path(invitation), shared)
 

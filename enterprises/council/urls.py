@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from enterprises.council import place_names
+from enterprises.council import place_names, synonyms
 from enterprises.council import views as council
 
 app_name = "council"
@@ -27,4 +27,8 @@ urlpatterns = [
     path("revisions/<int:pk>/", council.revision, name="revision"),
     path("revisions/<int:pk>/approve/", council.approve_revision, name="approve_revision"),
     path("revisions/<int:pk>/reject/", council.reject_revision, name="reject_revision"),
+    path("words-people-use/", synonyms.synonyms, name="synonyms"),
+    path("words-people-use/add/", synonyms.add_synonym, name="add_synonym"),
+    path("words-people-use/<int:pk>/", synonyms.change_synonym, name="change_synonym"),
+    path("words-people-use/<int:pk>/delete/", synonyms.delete_synonym, name="delete_synonym"),
 ]

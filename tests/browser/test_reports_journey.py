@@ -151,7 +151,8 @@ def build_reports() -> Reports:
         (5, malvern, "WR14", "day club", ["day-clubs"], 0),
     ]:
         SearchRecord.objects.create(searched_on=today - timedelta(days=days_ago), area=area,
-                                    postcode_district=district, words=words, category_slugs=slugs, result_count=found)
+                                    postcode_district=district, words=words, category_slugs=slugs, result_count=found,
+                                    visitor=f"visitor-{days_ago}")
     return Reports(priya, jean, council, day_club)
 
 

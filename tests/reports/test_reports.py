@@ -376,6 +376,19 @@ def page_of(client, user, params=None):
 
 @pytest.mark.django_db
 class TestPage:
+    def test_each_word_of_searches_that_found_nothing_can_be_added_as_a_synonym(self, client, world, settings):
+        settings.SEARCH_WORDS_MIN_VISITORS = 1
+        page = page_of(client, world.staff, PERIOD).content.decode()
+
+        link = re.search(r'<a class="govuk-link" href="([^"]+)">Add as a synonym<span class="govuk-visually-hidden">: '
+                         r'“gardening”</span></a>', page)
+        assert link and link[1] == "/council/words-people-use/add/?words=gardening"
+        assert 'href="/council/words-people-use/add/?words=%3Dcmd%7C%27"' in page  # a word is sent as it is
+        form = client.get(link[1])
+        assert form.context["form"]["words"].value() == "gardening"
+        csv_header = csv_rows(client.get("/council/reports/searches-found-nothing.csv", PERIOD))[0]
+        assert csv_header == ["Word searched for", "Searches"]
+
     def test_it_shows_each_section_with_charts_tables_and_csv_links(self, client, world):
         response = page_of(client, world.staff, PERIOD)
         page = response.content.decode()
