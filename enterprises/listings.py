@@ -9,6 +9,7 @@ TransitionError (with a message for the person) when the transition is not allow
 """
 
 import secrets
+from collections import Counter
 from datetime import date
 
 from django.conf import settings
@@ -278,3 +279,35 @@ def reject_revision(*, revision: Revision, by, reason: str) -> Revision:
                                 from_status=listing.status, to_status=listing.status, actor=by, message=reason)
     tell_providers(listing, f"Your changes were not approved: {listing.name}", reason, kind="listing_changes_rejected")
     return locked
+
+
+@transaction.atomic
+def import_listings(*, council, by, listings: list[dict], source: str) -> list[Enterprise]:
+    """Listings brought in from another directory (opendata/importer.py), one for each dict of fields: they have no
+    members yet, so they go straight to the council's queue, waiting for staff to check and approve them like any
+    other. Written in bulk (an import may hold thousands), so they send no model signals; they have no services yet
+    and are not public, so there is nothing for those signals to do."""
+    if by is not None and staff_council(by) != council:
+        raise TransitionError("Only staff of the council can import listings into it")
+    now = timezone.now()
+    made = [
+        Enterprise(council=council, status=Status.SUBMITTED, submitted_at=now, slug=new_listing_slug(fields["name"]),
+                   **fields)
+        for fields in listings
+    ]
+    while True:  # a random part makes a clash all but impossible; if one comes, draw again
+        counts = Counter(listing.slug for listing in made)
+        taken = {slug for slug, count in counts.items() if count > 1}
+        taken |= set(Enterprise.objects.filter(slug__in=list(counts)).values_list("slug", flat=True))
+        if not taken:
+            break
+        for listing in made:
+            if listing.slug in taken:
+                listing.slug = new_listing_slug(listing.name)
+    Enterprise.objects.bulk_create(made)
+    ListingEvent.objects.bulk_create([
+        ListingEvent(enterprise=listing, action="imported", from_status="", to_status=Status.SUBMITTED, actor=by,
+                     message=f"Imported from {source}", at=now)
+        for listing in made
+    ])
+    return made

@@ -1,4 +1,5 @@
-"""Open data: the Open Referral UK API under /api/oruk/, and the page and CSV under /open-data/.
+"""Open data: the Open Referral UK API under /api/oruk/, the page and CSV under /open-data/, and the council staff's
+import of an existing directory under /council/import/.
 
 API paths are as the ORUK OpenAPI file writes them (no trailing slash); one is also accepted. Any other path under
 /api/oruk/ is a JSON 404 that lists the endpoints.
@@ -6,7 +7,7 @@ API paths are as the ORUK OpenAPI file writes them (no trailing slash); one is a
 
 from django.urls import include, path, re_path
 
-from opendata import api
+from opendata import api, import_views
 from opendata import csv_export as open_data
 
 ID = r"(?P<id>[^/]+)"
@@ -29,4 +30,7 @@ urlpatterns = [
     re_path(r"^api/oruk$", api.root),
     path("open-data/", open_data.open_data, name="open_data"),
     path("open-data/services.csv", open_data.services_csv, name="open_data_services_csv"),
+    path("council/import/", import_views.start, name="import_directory"),
+    path("council/import/<int:pk>/", import_views.check, name="import_directory_check"),
+    path("council/import/<int:pk>/confirm/", import_views.confirm, name="import_directory_confirm"),
 ]

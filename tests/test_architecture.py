@@ -27,7 +27,7 @@ MAY_IMPORT = {
 PRIVATE_VIEWS = ["enterprises/provider/views.py", "enterprises/council/views.py", "enterprises/council/enquiries.py",
                  "referrals/views",
                  "accounts/views.py", "accounts/views_two_factor.py", "reports/views.py",
-                 "directory/problem_views.py"]
+                 "directory/problem_views.py", "opendata/import_views.py"]
 UNSCOPED = ["Enterprise.objects", "Referral.objects", "Organisation.objects", "Enquiry.objects"]
 
 

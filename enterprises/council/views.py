@@ -65,6 +65,7 @@ EVENT_LABELS = {
     "revision_approved": "Changes approved",
     "revision_rejected": "Changes rejected",
     "revision_withdrawn": "Changes withdrawn by the provider",
+    "imported": "Imported from another directory",
     REVIEW_REMINDER: "Review reminder emailed to the provider",
     INSURANCE_REMINDER: "Insurance reminder emailed to the provider",
     REVIEW_CONFIRMED: "The provider said the listing is still correct",

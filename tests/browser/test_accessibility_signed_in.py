@@ -349,6 +349,24 @@ def changes_just_withdrawn(page: Page, world: Listings) -> None:
     expect(page.get_by_text("Your changes are withdrawn", exact=False)).to_be_visible()
 
 
+def an_import(world: Listings, *, confirmed: bool = False) -> str:
+    """A council import's page: its dry run (a new service, one like a listing the council has, a bad row), or once
+    confirmed, what it did."""
+    from opendata import importer
+    from opendata.models import DirectoryImport
+
+    rows = importer.read_csv(
+        "Service name,Provider,Venue postcode\nKnit and Natter,Droitwich Knitters,WR1 2EY\n"
+        "Lunch,Malvern Lunch Club,\n,A provider whose spreadsheet row has no service name at all,\n".encode()
+    )
+    done = {"confirmed_at": timezone.now(), "result": {"created": 1, "updated": 0, "listings": 1}} if confirmed else {}
+    upload = DirectoryImport.objects.create(
+        council=world.staff.staff_membership.council, created_by=world.staff,
+        source="the-old-directory-exported-from-our-previous-supplier.csv", rows=importer.rows_as_data(rows), **done,
+    )
+    return f"/council/import/{upload.pk}/"
+
+
 def synonym_page(then: str) -> Callable[[Listings], str]:
     return lambda world: f"/council/words-people-use/{Synonym.objects.get(words='day centre').pk}/{then}"
 
@@ -479,6 +497,11 @@ PAGES = [
     AccountPage("place names people search for", "staff",
                 opened(lambda w: "/council/place-names/", showing="Great Malvern Priory"),
                 sent_with(lambda w: "/council/place-names/", {"Place name": "WR14 4AA"}, "Add place name")),
+    AccountPage("import listings", "staff", opened(lambda w: "/council/import/", showing="Import listings"),
+                 sent_with(lambda w: "/council/import/", {}, "Check the file")),
+    AccountPage("an import's dry run", "staff", opened(an_import, showing="Check the import")),
+    AccountPage("an import done", "staff",
+                 opened(lambda w: an_import(w, confirmed=True), showing="See what is waiting for approval")),
     AccountPage("messages that could not be sent", "staff",
                  opened(lambda w: "/council/messages-not-sent/", showing="Listing changes requested (email)")),
     AccountPage("words people use", "staff", opened(lambda w: "/council/words-people-use/", showing="day club")),
