@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from enterprises.council import place_names
+from enterprises.council import events, place_names
 from enterprises.council import views as council
 
 app_name = "council"
@@ -16,6 +16,10 @@ urlpatterns = [
     path("messages-not-sent/", council.failed_messages_list, name="failed_messages"),
     path("place-names/", place_names.place_names, name="place_names"),
     path("place-names/<int:pk>/remove/", place_names.remove_place_name, name="remove_place_name"),
+    path("events/", events.events, name="events"),
+    path("events/new/", events.new_event, name="new_event"),
+    path("events/<int:pk>/", events.event, name="event"),
+    path("events/<int:pk>/attendance/", events.attendance, name="event_attendance"),
     path("listings/<slug:slug>/", council.review, name="review"),
     path("listings/<slug:slug>/approve/", council.approve, name="approve"),
     path("listings/<slug:slug>/request-changes/", council.request_changes, name="request_changes"),
