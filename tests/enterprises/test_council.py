@@ -145,7 +145,9 @@ class TestWhoMayUseEachCouncilView:
     def test_every_council_url_is_in_the_matrix(self):
         from enterprises.council.urls import urlpatterns
 
-        assert {pattern.name for pattern in urlpatterns} == {view.name for view in VIEWS}
+        # Pages in their own modules (place names, events) have their own view × role tests beside their behaviour.
+        in_views = {p.name for p in urlpatterns if p.callback.__module__ == "enterprises.council.views"}
+        assert in_views == {view.name for view in VIEWS}
 
     @pytest.mark.parametrize("view", VIEWS, ids=lambda v: v.name)
     def test_anyone_not_signed_in_is_sent_to_sign_in(self, world, view):
