@@ -43,9 +43,8 @@ class EventForm(GovukFormMixin, forms.Form):
                             help_text="For example, Guildhall, High Street, Worcester WR1 2EY",
                             error_messages={"max_length": "The address must be 300 characters or fewer"})
     link = forms.URLField(label="Link to join (if online)", max_length=500, required=False, assume_scheme="https",
-                          help_text="For example, https://meet.example.org/safeguarding",
-                          error_messages={"invalid": "Enter the link as a web address, like "
-                                                     "https://meet.example.org/safeguarding",
+                          help_text="The web address providers use to join",
+                          error_messages={"invalid": "Enter the link as a web address, starting https://",
                                           "max_length": "The link must be 500 characters or fewer"})
     places = forms.IntegerField(label="Number of places", min_value=1, max_value=MOST_PLACES,
                                 widget=forms.TextInput(attrs={"class": "govuk-input--width-4", "inputmode": "numeric"}),
