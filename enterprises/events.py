@@ -7,7 +7,7 @@ Every change to an event's places locks the event's row first, so two bookings f
 beside a cancellation, are taken one after the other and never give more places than there are.
 """
 
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -128,3 +128,24 @@ def mark_attendance(*, event: Event, council: Council, attended: set[int]) -> in
     came = booked.filter(pk__in=attended).update(attended=True)
     booked.exclude(pk__in=attended).update(attended=False)
     return came
+
+
+def send_event_reminders(*, today: date | None = None) -> int:
+    """Email everyone with a place on an event that starts tomorrow, once per booking: each booking is locked and
+    marked reminded in the transaction that queues its email, so a second run (or two at once) sends nothing again.
+    Returns how many were sent."""
+    tomorrow = (today or timezone.localdate()) + timedelta(days=1)
+    starts = [timezone.make_aware(datetime.combine(day, time())) for day in (tomorrow, tomorrow + timedelta(days=1))]
+    due = Booking.objects.filter(status=Status.BOOKED, reminded_at__isnull=True, event__starts_at__gte=starts[0],
+                                 event__starts_at__lt=starts[1])
+    sent = 0
+    with transaction.atomic():
+        for booking in due.select_related("event", "person").select_for_update(of=("self",), skip_locked=True):
+            booking.reminded_at = timezone.now()
+            booking.save(update_fields=["reminded_at"])
+            _tell(booking, f"Tomorrow: {booking.event.title}",
+                  f"A reminder that you have a place on {booking.event.title}, {when(booking.event)}.\n\nIf you "
+                  f"cannot come, please cancel your place so someone on the waiting list can have it.",
+                  kind="event_reminder")
+            sent += 1
+    return sent

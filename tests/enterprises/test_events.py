@@ -5,12 +5,13 @@ booked, who waits and who attended."""
 import datetime
 
 import pytest
+from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
 from django.utils import timezone
 
 from core.models import OutgoingMessage
-from enterprises.events import book_place, cancel_place, publish_event
+from enterprises.events import book_place, cancel_place, publish_event, send_event_reminders
 from enterprises.models import Booking, Event
 from tests.concurrency import at_the_same_moment
 from tests.factories import make_council, make_enterprise, make_user
@@ -349,3 +350,43 @@ def test_an_event_number_too_big_for_the_database_is_not_found(people, url):
     response = client.post(url) if url.endswith("book/") else client.get(url)
 
     assert response.status_code == 404
+
+
+# The reminder the day before ------------------------------------------------------------------------------------
+
+
+def test_everyone_with_a_place_is_reminded_the_day_before_once(people, council, mailoutbox, deliver_queued_messages):
+    event = make_event(council, places=1, days=1)
+    later = make_event(council, places=5, days=2, title="First aid")
+    book_place(event=event, person=people.jean)
+    book_place(event=event, person=people.sam)  # waiting: no reminder
+    book_place(event=later, person=people.sam)
+
+    call_command("send_event_reminders")
+    call_command("send_event_reminders")
+
+    assert deliver_queued_messages() == 1
+    [email] = mailoutbox
+    assert email.to == ["jean@lunchclub.example"] and email.subject == "Tomorrow: Safeguarding basics"
+    assert "at 10am" in email.body and "Guildhall" in email.body
+
+
+def test_the_reminder_can_catch_up_a_day_it_missed(people, council, deliver_queued_messages, mailoutbox):
+    event = make_event(council, days=3)
+    book_place(event=event, person=people.jean)
+
+    call_command("send_event_reminders", date=str(in_days(2)))
+
+    assert deliver_queued_messages() == 1
+    assert Booking.objects.get().reminded_at is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_reminder_runs_at_the_same_moment_remind_once(people, council):
+    event = make_event(council, days=1)
+    book_place(event=event, person=people.jean)
+
+    counts, errors = at_the_same_moment(send_event_reminders)
+
+    assert errors == [] and sorted(counts) == [0, 1]
+    assert OutgoingMessage.objects.filter(kind="event_reminder").count() == 1
