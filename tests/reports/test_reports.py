@@ -382,10 +382,12 @@ class TestPage:
 
         assert response.status_code == 200
         for heading in ["Listings", "Capacity", "People supported, jobs and volunteers", "Referrals",
-                        "Gaps: where nothing reaches", "What people searched for"]:
+                        "Gaps: where nothing reaches", "What people searched for",
+                        "Courses and meet-ups for providers"]:
             assert f">{heading}</h2>" in page, heading
-        # A chart for every table but the referrals summary, the gaps and the searches that found nothing.
-        assert page.count('<svg class="app-chart__svg"') == page.count('role="img"') == 12
+        # A chart for every table but the referrals and training summaries, the gaps and the searches that found
+        # nothing.
+        assert page.count('<svg class="app-chart__svg"') == page.count('role="img"') == 13
         assert 'aria-labelledby="chart-capacity-title"' in page and '<title id="chart-capacity-title">' in page
         assert 'aria-describedby="chart-capacity-caption"' in page and 'id="chart-capacity-caption"' in page
         assert "/council/reports/gaps.csv?date_from_day=1" in page
@@ -476,8 +478,8 @@ class TestPage:
 @pytest.mark.django_db
 class TestQueries:
     # The session, the user, their staff membership and council, the header's three role checks, the areas and types
-    # of support, and the reports' 13 (one of them counts everything by area).
-    QUERIES = 23
+    # of support, and the reports' 15 (one of them counts everything by area).
+    QUERIES = 25
 
     def count(self, client, params) -> int:
         with CaptureQueriesContext(connection) as queries:
