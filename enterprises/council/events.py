@@ -7,7 +7,7 @@ from django import forms
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.forms import GovukDateField, GovukFormMixin
 from enterprises.access import staff_required
@@ -83,6 +83,7 @@ class EventForm(GovukFormMixin, forms.Form):
         return cleaned
 
 
+@require_GET
 @staff_required
 def events(request):
     now = timezone.now()
@@ -111,6 +112,7 @@ def _event(request, pk) -> Event:
     return get_object_or_404(council_events(request.council), pk=pk)
 
 
+@require_GET
 @staff_required
 def event(request, pk):
     found = _event(request, pk)

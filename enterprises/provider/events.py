@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from enterprises.access import provider_required
 from enterprises.events import BookingRefused, book_place, cancel_place, provider_events, when
@@ -32,6 +32,7 @@ def upcoming_for(user, limit: int | None = None) -> list[dict]:
     return rows
 
 
+@require_GET
 @provider_required
 def events(request):
     return render(request, "provider/events.html", {"rows": upcoming_for(request.user)})
