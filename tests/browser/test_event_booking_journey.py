@@ -1,4 +1,4 @@
-"""A provider books a place on a council's course from a phone, without JavaScript.
+"""A provider books a place on a council's course from a phone, with JavaScript off (and on).
 
 Priya, at the council, publishes a safeguarding course with one place. Jean, who runs Malvern Hills Singers, sees
 it on her home page on her phone, follows the link and books the place. Tom, who runs another listing, finds it full
@@ -52,8 +52,9 @@ def priya_publishes_a_course(page: Page) -> None:
     expect(page.get_by_text("Safeguarding basics is published: providers can book a place")).to_be_visible()
 
 
+@pytest.mark.parametrize("javascript", [False, True], ids=["javascript off", "javascript on"])
 def test_jean_books_the_last_place_from_her_phone_and_tom_takes_it_when_she_cancels(
-    make_person, new_signed_in_context
+    make_person, new_signed_in_context, javascript
 ):
     with transaction.atomic():
         council = make_council("Worcestershire County Council")
@@ -63,10 +64,10 @@ def test_jean_books_the_last_place_from_her_phone_and_tom_takes_it_when_she_canc
         make_enterprise("Malvern Hills Singers", council=council).members.add(jean)
         tom = make_person("tom@tenbury-walkers.example", PASSWORD, "Tom")
         make_enterprise("Tenbury Walkers", council=council).members.add(tom)
-    staff = new_signed_in_context(priya, java_script_enabled=False, viewport=DESKTOP).new_page()
+    staff = new_signed_in_context(priya, java_script_enabled=javascript, viewport=DESKTOP).new_page()
     priya_publishes_a_course(staff)
 
-    phone = new_signed_in_context(jean, java_script_enabled=False, viewport=PHONE).new_page()
+    phone = new_signed_in_context(jean, java_script_enabled=javascript, viewport=PHONE).new_page()
     phone.goto("/provider/")
     phone.get_by_role("link", name="Safeguarding basics").click()
     expect(phone.get_by_text("1 of 1 left")).to_be_visible()
@@ -74,7 +75,7 @@ def test_jean_books_the_last_place_from_her_phone_and_tom_takes_it_when_she_canc
     expect(phone.get_by_text("You have a place on Safeguarding basics")).to_be_visible()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
 
-    toms = new_signed_in_context(tom, java_script_enabled=False, viewport=PHONE).new_page()
+    toms = new_signed_in_context(tom, java_script_enabled=javascript, viewport=PHONE).new_page()
     toms.goto("/provider/events/")
     expect(toms.get_by_text("Full", exact=True)).to_be_visible()
     press(toms, "Join the waiting list")
