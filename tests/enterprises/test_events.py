@@ -315,7 +315,7 @@ def test_only_council_staff_use_the_staff_pages(people, event, who, url):
     assert Event.objects.count() == 1
 
 
-@pytest.mark.parametrize("who", ["ruth", "stella"])
+@pytest.mark.parametrize("who", ["ruth", "stella", "hugo"])
 @pytest.mark.parametrize("url", PROVIDER_PAGES + PROVIDER_POSTS)
 def test_only_providers_use_the_provider_pages(people, event, who, url):
     client = signed_in(getattr(people, who))
