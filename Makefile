@@ -59,6 +59,7 @@ db: install
 demo: db
 	$(PY) manage.py seed_demo --if-empty
 	$(PY) manage.py seed_demo_referrals
+	$(PY) manage.py seed_demo_enquiries
 
 clean:
 	rm -rf $(VENV) node_modules static/dist staticfiles

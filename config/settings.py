@@ -233,6 +233,7 @@ RATE_LIMITS = {
     "shortlist_share": (env_int("RATE_LIMIT_SHORTLIST_SHARE", 30), 60),
     "shortlist_email": (env_int("RATE_LIMIT_SHORTLIST_EMAIL", 5), 60),
     "problem_report": (env_int("RATE_LIMIT_PROBLEM_REPORT", 10), 60),
+    "enquiry": (env_int("RATE_LIMIT_ENQUIRY", 5), 60),
 }
 # Two-factor sign-in (TOTP) for council staff and superusers. Required in production unless turned off: staff
 # approve what the public sees and manage who may refer; in development the demo accounts sign in with a password.
@@ -373,6 +374,8 @@ BANK_HOLIDAYS = env_str("BANK_HOLIDAYS", "england-and-wales")
 if BANK_HOLIDAYS not in {"england-and-wales", "scotland", "northern-ireland"}:
     raise RuntimeError(f"BANK_HOLIDAYS must be england-and-wales, scotland or northern-ireland, not {BANK_HOLIDAYS!r}")
 REFERRAL_RETENTION_MONTHS = env_int("REFERRAL_RETENTION_MONTHS", 12)
+# A closed enquiry about starting a micro-enterprise (started, or not going ahead) keeps the person's details this long.
+ENQUIRY_RETENTION_MONTHS = env_int("ENQUIRY_RETENTION_MONTHS", 12)
 # The search record (nothing personal in it) is kept for the reports' 24 months, and one more.
 SEARCH_RECORD_RETENTION_MONTHS = env_int("SEARCH_RECORD_RETENTION_MONTHS", 25)
 # A searched word reaches the reports once this many different visitors, on this many different days, searched it.

@@ -28,6 +28,7 @@ urlpatterns = [
     path("cookies/", views.cookies, name="cookies"),
     path("", include("opendata.urls")),  # open data: the ORUK API at /api/oruk/, the CSV at /open-data/
     path("", include("accounts.urls")),
+    path("", include("enterprises.start.urls")),
     path("provider/problems/", problem_views.provider_reports, name="provider_problem_reports"),
     path("provider/", include("enterprises.provider.urls")),
     path("council/problems/", problem_views.council_reports, name="council_problem_reports"),

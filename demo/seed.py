@@ -16,7 +16,8 @@ stops everything with a `DemoDataError` naming the file and the record. Each fil
 
 `build_service()` (one service of a kind, in a place, from a random source) also makes the generated services of
 `benchmarks/scale.py`. The demo accounts are in `demo/accounts.py`, the demo referrals in `demo/referrals.py`; the
-commands `seed_demo`, `demo_accounts` and `seed_demo_referrals` are thin wrappers around them.
+commands `seed_demo`, `demo_accounts` and `seed_demo_referrals` are thin wrappers around them. The council's starter set
+of words people use (synonyms) is `synonyms.yaml`: any missing are added, and those its staff added are kept.
 """
 
 import functools
@@ -49,6 +50,7 @@ from enterprises.models import (
     Enterprise,
     Postcode,
     Service,
+    Synonym,
     WayToPay,
     Weekday,
 )
@@ -843,6 +845,29 @@ def ensure_demo_council() -> tuple[Council, dict[str, Area]]:
     return council, areas
 
 
+# Words people use (synonyms.yaml)
+
+
+def read_synonyms() -> tuple[tuple[str, str], ...]:
+    """(words, also_find) of each synonym of the starter set."""
+    pairs = []
+    for label, value in records("synonyms.yaml", read_data("synonyms.yaml")):
+        record = Record(f"demo/data/synonyms.yaml, {label}", value, required={"words", "also_find"})
+        words = record.text("words")
+        pairs += [(words, also_find) for also_find in record.items("also_find")]
+    return tuple(pairs)
+
+
+def ensure_demo_synonyms(council: Council) -> None:
+    """Add the starter set's synonyms the council lacks, keeping any its staff added or changed."""
+    have = {(words.casefold(), also_find.casefold())
+            for words, also_find in council.synonyms.values_list("words", "also_find")}
+    Synonym.objects.bulk_create([
+        Synonym(council=council, words=words, also_find=also_find) for words, also_find in read_synonyms()
+        if (words.casefold(), also_find.casefold()) not in have
+    ])
+
+
 @transaction.atomic
 def seed_demo() -> DemoResult:
     """Create or refresh the Worcestershire demo. Idempotent; see the module docstring."""
@@ -852,6 +877,7 @@ def seed_demo() -> DemoResult:
     categories = {item.slug: item for item in Category.objects.all()}
     client_groups = {item.slug: item for item in ClientGroup.objects.all()}
     council, areas = ensure_demo_council()
+    ensure_demo_synonyms(council)
 
     rng = random.Random(DEMO_SEED)
     today = timezone.localdate()

@@ -39,6 +39,7 @@ from core.paging import counted_page, requested_page
 from enterprises.areas import SAME_PLACE_METRES
 from enterprises.models import (
     COVERAGE_CIRCLE,
+    SEARCH_CONFIG,
     Area,
     AreaName,
     Category,
@@ -48,6 +49,7 @@ from enterprises.models import (
     Postcode,
     Service,
     ServiceFacts,
+    Synonym,
 )
 from enterprises.postcodes import (
     METRES_PER_MILE,
@@ -312,14 +314,46 @@ class _Matches(Func):
     output_field = BooleanField()
 
 
+def _synonym_rewrites(connection) -> str:
+    """The SELECT whose rows `ts_rewrite` applies to a search's words (`%L`, put in by `format`): each synonym whose
+    words are among them (read as search words are, and, of several words, also as the quoted phrase) becomes its
+    words or what the synonym also finds. Words that read as nothing (only words as common as "the") are left out."""
+    quote = connection.ops.quote_name
+    table = quote(Synonym._meta.db_table)
+    words, phrase, also_find = (
+        f"s.{quote(name)}" for name in ("words_query", "words_phrase_query", "also_find_query")
+    )
+    return f"""SELECT DISTINCT target, target || {also_find}
+                 FROM {table} s CROSS JOIN LATERAL (VALUES ({words}), ({phrase})) AS t(target)
+                WHERE %L::tsquery @> target AND numnode(target) > 0 AND numnode({also_find}) > 0"""
+
+
+class _SearchWords(SearchQuery):
+    """The words as the search reads them (`websearch_to_tsquery`), with the words people use widened by the
+    synonyms staff gave them: a search for "day centre evesham" becomes ("day centre" or "day club") and "evesham".
+    Worked out once inside the search's own statement (a scalar subquery): no query of its own, nothing to cache.
+    Only the synonyms whose words the search has are read (`@>`: every word of one is in the other)."""
+
+    def __init__(self, words: str):
+        super().__init__(words, search_type="websearch", config=SEARCH_CONFIG)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        sql, params = super().as_sql(compiler, connection, **extra_context)
+        return (
+            f"(SELECT ts_rewrite(typed.query, format(%s, typed.query::text)) FROM (SELECT {sql} AS query) typed)",
+            [_synonym_rewrites(connection), *params],
+        )
+
+
 def matching_words(services: QuerySet, words: str, *, near_a_place: bool = False) -> QuerySet:
-    """Services whose text matches the words, each annotated with its `relevance_band`.
+    """Services whose text matches the words or the synonyms of words among them, each annotated with its
+    `relevance_band`.
 
     Alone, the full-text index finds them. Near a place, each service the place's indexes found is tested instead
     (the same test, written so that no index serves it): a common word ("club", "help") is in tens of thousands of
     services, and reading them all from the full-text index cost more than testing the few hundred near the place.
     """
-    query = SearchQuery(words, search_type="websearch", config="english")
+    query = _SearchWords(words)
     matching = Q(_Matches(F("search_vector"), query)) if near_a_place else Q(search_vector=query)
     return services.filter(matching).annotate(relevance_band=Round(SearchRank(F("search_vector"), query) * 10))
 

@@ -357,6 +357,7 @@ def privacy(request):
         "directory/privacy.html",
         {
             "retention_months": settings.REFERRAL_RETENTION_MONTHS,
+            "enquiry_retention_months": settings.ENQUIRY_RETENTION_MONTHS,
             "sign_in_attempts_kept_days": settings.SIGN_IN_ATTEMPTS_KEPT_DAYS,
             "search_words_min_visitors": settings.SEARCH_WORDS_MIN_VISITORS,
             "search_record_months": settings.SEARCH_RECORD_RETENTION_MONTHS,

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
 from core.notifications import failed_messages
-from enterprises.models import Council, Enterprise, Organisation
+from enterprises.models import Council, Enquiry, Enterprise, Organisation, Synonym
 
 
 def staff_council(user) -> Council | None:
@@ -51,6 +51,23 @@ def council_enterprises(user):
     if council is None:
         return Enterprise.objects.none()
     return council.enterprises.all()
+
+
+def council_synonyms(user):
+    """The synonyms this member of staff may see and change: their council's, and no other council's."""
+    council = staff_council(user)
+    if council is None:
+        return Synonym.objects.none()
+    return council.synonyms.all()
+
+
+def council_enquiries(user):
+    """The enquiries about starting a micro-enterprise this member of staff works: their council's, and no other
+    council's. They hold the enquirer's details: a page that shows them logs it (enterprises/enquiries.py)."""
+    council = staff_council(user)
+    if council is None:
+        return Enquiry.objects.none()
+    return Enquiry.objects.filter(council=council)
 
 
 def council_failed_messages(user):

@@ -1,9 +1,10 @@
+import secrets
 from datetime import date
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, GistIndex
-from django.contrib.postgres.search import SearchVectorField
+from django.contrib.postgres.search import SearchQuery, SearchQueryField, SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connection, models
 from django.db.models.functions import Cast, Lower
@@ -798,3 +799,162 @@ class Booking(models.Model):
 
     def __str__(self):
         return f"{self.person} on {self.event}"
+
+
+# The text-search configuration the services' documents are built with (`refresh_search_vectors`) and that search
+# words and synonyms are read with (directory/search.py).
+SEARCH_CONFIG = "english"
+
+
+def read_as_search_words(*texts: str) -> list[str]:
+    """How the search reads each text (`websearch_to_tsquery`, as directory/search.py reads words typed in the
+    search box): the words it looks for, as PostgreSQL writes them ("'day' & 'club'"), or "" where it finds none
+    (only words as common as "the")."""
+    if not texts:
+        return []
+    reading = ", ".join(["websearch_to_tsquery(%s::regconfig, %s)::text"] * len(texts))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {reading}", [value for text in texts for value in (SEARCH_CONFIG, text)])
+        return list(cursor.fetchone())
+
+
+def _read_as_search_words(field: str, search_type: str = "websearch") -> models.GeneratedField:
+    return models.GeneratedField(
+        expression=SearchQuery(models.F(field), search_type=search_type, config=SEARCH_CONFIG),
+        output_field=SearchQueryField(), db_persist=True,
+    )
+
+
+class Synonym(models.Model):
+    """Words people use, as a council's staff tell the search: a search for `words` ("day centre") also finds the
+    services that a search for `also_find` ("day club") finds (directory/search.py, `matching_words`).
+
+    The database keeps each as the search reads it (generated columns, worked out when it is saved), so that the
+    search's own statement reads them without parsing every synonym's words again."""
+
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="synonyms")
+    words = models.CharField(max_length=200)
+    also_find = models.CharField(max_length=200)
+    updated_at = models.DateTimeField(auto_now=True)
+    words_query = _read_as_search_words("words")
+    words_phrase_query = _read_as_search_words("words", "phrase")  # the words typed in quotes
+    also_find_query = _read_as_search_words("also_find")
+
+    class Meta:
+        ordering = ["words", "also_find", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                models.F("council"), Lower("words"), Lower("also_find"), name="synonym_unique_in_council"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.words} → {self.also_find}"
+
+
+# Enquiries: people who want to start a community micro-enterprise (enterprises/enquiries.py) -----------------------
+
+# Letters and digits that cannot be mistaken for each other when read out on the phone (no 0/O, 1/I/L, 5/S, 2/Z).
+ENQUIRY_REFERENCE_ALPHABET = "346789ABCDEFGHJKMNPQRTUVWXY"
+
+
+def new_enquiry_reference() -> str:
+    """A reference a person can quote on the phone: "ST-" and two groups of four, like "ST-K7QM-3FXD"."""
+    characters = "".join(secrets.choice(ENQUIRY_REFERENCE_ALPHABET) for _ in range(8))
+    return f"ST-{characters[:4]}-{characters[4:]}"
+
+
+class Enquiry(models.Model):
+    """Someone thinking of starting a community micro-enterprise asks their council (its local catalyst) for help.
+
+    The person's details are the fields in `ENQUIRY_PERSONAL_FIELDS`: read only through `council_enquiries`
+    (enterprises/access.py), every opening of them is an `EnquiryAccessLog` row, and they are erased
+    ENQUIRY_RETENTION_MONTHS after the enquiry closed (started or not going ahead), keeping what the reports need.
+    """
+
+    class Stage(models.TextChoices):
+        NEW = "new", "New"
+        TALKING = "talking", "Talking"
+        STARTED = "started", "Started"
+        NOT_GOING_AHEAD = "not_going_ahead", "Not going ahead"
+
+    CLOSED = [Stage.STARTED, Stage.NOT_GOING_AHEAD]
+
+    reference = models.CharField(max_length=12, unique=True, default=new_enquiry_reference, editable=False)
+    # The key of the form that sent it: the same form sent twice finds this enquiry instead of making another.
+    submission_key = models.UUIDField(unique=True, editable=False)
+    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="enquiries")
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="enquiries")
+
+    # What they said and who they are (personal details: see ENQUIRY_PERSONAL_FIELDS).
+    idea = models.TextField(blank=True)
+    who_it_would_support = models.TextField(blank=True)
+    name = models.CharField(max_length=200, blank=True)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    consented_at = models.DateTimeField(default=timezone.now)
+
+    stage = models.CharField(max_length=20, choices=Stage.choices, default=Stage.NEW)
+    # The listing it became, once started: one of the council's.
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.SET_NULL, null=True, blank=True, related_name="enquiries"
+    )
+    # Why it is not going ahead, in the staff's words; may name the person, so erased with their details.
+    reason = models.TextField(blank=True)
+
+    received_at = models.DateTimeField(default=timezone.now)
+    talking_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    personal_details_erased_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+        verbose_name_plural = "enquiries"
+        indexes = [
+            models.Index(fields=["council", "stage", "received_at"]),
+            models.Index(fields=["stage", "closed_at"]),
+        ]
+
+    def __str__(self):
+        return self.reference
+
+    def get_absolute_url(self):
+        """The council staff's page for it."""
+        return reverse("council:enquiry", kwargs={"reference": self.reference})
+
+    @property
+    def personal_details_erased(self) -> bool:
+        return self.personal_details_erased_at is not None
+
+    @property
+    def is_closed(self) -> bool:
+        return self.stage in self.CLOSED
+
+
+ENQUIRY_PERSONAL_FIELDS = ["idea", "who_it_would_support", "name", "email", "phone", "reason"]
+
+
+class EnquiryEvent(models.Model):
+    """Append-only history of an enquiry: each move from one stage to another, with who and when."""
+
+    enquiry = models.ForeignKey(Enquiry, on_delete=models.CASCADE, related_name="events")
+    from_stage = models.CharField(max_length=20, blank=True)
+    to_stage = models.CharField(max_length=20, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+
+class EnquiryAccessLog(models.Model):
+    """Who saw which enquiry's personal details, and when (as referrals' AccessLog, ADR 9)."""
+
+    enquiry = models.ForeignKey(Enquiry, on_delete=models.CASCADE, related_name="access_log")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-pk"]

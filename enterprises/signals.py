@@ -5,7 +5,7 @@ the public pages show has changed (`catalogue_changed`: the public directory's p
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import Signal, receiver
 
-from enterprises.models import Area, Category, ClientGroup, Council, Enterprise, EnterpriseCheck, Service
+from enterprises.models import Area, Category, ClientGroup, Council, Enterprise, EnterpriseCheck, Service, Synonym
 
 
 @receiver(post_save, sender=Service)
@@ -37,7 +37,7 @@ def category_saved(sender, instance, raw=False, **kwargs):
 catalogue_changed = Signal()
 
 # What the public pages show: any change makes their cached content out of date (directory/page_cache.py).
-_PUBLIC_MODELS = (Council, Area, Category, ClientGroup, Enterprise, EnterpriseCheck, Service)
+_PUBLIC_MODELS = (Council, Area, Category, ClientGroup, Enterprise, EnterpriseCheck, Service, Synonym)
 _PUBLIC_LINKS = (Service.categories.through, Service.client_groups.through, Service.coverage_areas.through)
 
 

@@ -25,6 +25,10 @@ Definitions
 - *Days to first answer* runs from sending to the provider’s first action or message (`first_response_at`), in
   days and fractions of a day; the *median* is PostgreSQL's `percentile_cont(0.5)` over the referrals sent in the
   period that have had a first answer (with an even number, the mean of the middle two).
+- An *enquiry* is someone's idea for a micro-enterprise sent from "Start a community micro-enterprise", counted in
+  the area they chose (not a place anyone lives). One *became an enterprise* when staff marked it started, linked to
+  a listing. *Days to start* runs from receiving it to marking it started (`enterprises.enquiries.DAYS_TO_START`);
+  the median is over those received in the period that have started.
 - *Capacity* is what the public is told: a status confirmed more than CAPACITY_STALE_AFTER_DAYS ago, or never
   confirmed, is "not known" (`enterprises.models.current_capacity`, the rule the public pages use).
 
@@ -33,16 +37,18 @@ Filters
 - The date range (default: the last 24 months, to today) applies to what happens on a date: new listings (by the
   date first published), referrals (by the date sent) and searches (by the date searched).
 - The area applies everywhere: listings and services that reach it, referrals to services that reach it, the gaps
-  table's row for it, and searches made from it.
-- The type of support applies everywhere: listings and services of that type, referrals to services of that type,
+  table's row for it, searches made from it, and enquiries made for it.
+- The date range applies to enquiries by the date received. The type of support does not apply to them.
+- The type of support applies everywhere else: listings and services of that type, referrals to services of that type,
   the gaps table's column for it, and searches that chose it.
 - The listing, capacity, yearly-figure and gaps sections are as things stand today: the date range does not change
   them.
 - Courses and meet-ups for providers are counted by the day they started (only those that have started), and
   belong to no area or type of support, so only the date range changes them.
 
-Queries: 15 for the whole page, whatever the amount of data; everything counted by area (listings, referrals and
-gaps) is one query (`area_figures`), so which services reach which area is worked out once.
+Queries: 18 for the whole page (3 of them for enquiries, 2 for courses and meet-ups), whatever the amount
+of data; everything counted by area (listings, referrals and gaps) is one query (`area_figures`), so which
+services reach which area is worked out once.
 
 Personal data: referrals are read only as counts (`values()`/`aggregate()` on a queryset that defers the
 personal fields), so no query here so much as selects a person's name.
@@ -65,17 +71,20 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, TruncMonth
 from django.db.models.sql import Query
+from django.urls import reverse
 from django.utils import timezone
 
 from directory.models import SearchRecord
 from directory.problems import reported_out_of_date
 from directory.search import Place, near
+from enterprises.enquiries import DAYS_TO_START
 from enterprises.models import (
     COVERAGE_CIRCLE,
     Area,
     Capacity,
     Category,
     Council,
+    Enquiry,
     Enterprise,
     Event,
     Service,
@@ -185,6 +194,9 @@ class Table:
     flag_zeros: bool = False  # the gaps table: an empty cell must stand out
     text_columns: tuple[int, ...] = ()  # values that are words, not figures (left-aligned)
     empty: str = "Nothing to show."
+    # A link on each row, to act on its label: the link's words, and the address the label is added to.
+    row_action: str = ""
+    row_action_url: str = ""
     svg: str = ""  # its chart, drawn by the view (reports.charts)
     layout: str = ""  # the classes that fit it to the screen, chosen by the view (reports.tables)
 
@@ -805,6 +817,8 @@ def searches(scope: Scope, filters: Filters) -> Section:
         ["Word searched for", "Searches"],
         [Row(word, (count,)) for word, count in words],
         text_columns=(0,),
+        row_action="Add as a synonym",
+        row_action_url=reverse("council:add_synonym") + "?words=",
         empty=f"No word in a search that found nothing was searched by {least} or more different visitors on "
         f"{least} or more different days.",
     )
@@ -830,7 +844,77 @@ def searches(scope: Scope, filters: Filters) -> Section:
     )
 
 
-# 7. Courses and meet-ups for providers ------------------------------------------------------------------------------
+# 7. Enquiries about starting a micro-enterprise ----------------------------------------------------------------------
+
+
+def enquiries(scope: Scope, filters: Filters) -> Section:
+    """Enquiries to this council received in the period: by month and by area, how many became enterprises, and the
+    median days to start. Counted only: no query here selects a person's details."""
+    Stage = Enquiry.Stage
+    scoped = Enquiry.objects.filter(
+        council=scope.council, received_at__gte=filters.starts_at, received_at__lt=filters.ends_before
+    )
+    if filters.area:
+        scoped = scoped.filter(area=filters.area)
+    counts = {"n": Count("pk"), **{f"n_{value}": Count("pk", filter=Q(stage=value)) for value in Stage.values}}
+    totals = scoped.aggregate(**counts, median_days=Median(DAYS_TO_START, filter=Q(stage=Stage.STARTED)))
+    started, closed = totals["n_started"], totals["n_started"] + totals["n_not_going_ahead"]
+    median = totals["median_days"]
+    summary = Table(
+        "enquiries-summary",
+        "Enquiries: how many became enterprises, and how long it took",
+        ["Measure", "Figure"],
+        [
+            Row("Enquiries received", (totals["n"],)),
+            Row("Still new", (totals["n_new"],)),
+            Row("Talking", (totals["n_talking"],)),
+            Row("Became enterprises (started)", (started,)),
+            Row("Not going ahead", (totals["n_not_going_ahead"],)),
+            Row("Became enterprises, of those decided", (percent(started, closed) if closed else "None decided yet",)),
+            Row("Median days to start", (f"{median:.1f}" if median is not None else "None started yet",)),
+        ],
+    )
+    stage_columns = [label for _, label in Stage.choices]
+    monthly = {
+        _month(row["month"]): (row["n"], *(row[f"n_{value}"] for value in Stage.values))
+        for row in scoped.annotate(month=TruncMonth("received_at")).values("month").annotate(**counts)
+    }
+    per_month = Table(
+        "enquiries-by-month",
+        "Enquiries received each month, by where they are now",
+        ["Month", "Received", *stage_columns],
+        _per_month(filters, monthly, 1 + len(Stage.values)),
+        chart="months",
+        chart_title="Enquiries received each month",
+    )
+    per_area = {
+        row["area_id"]: (row["n"], *(row[f"n_{value}"] for value in Stage.values))
+        for row in scoped.values("area_id").annotate(**counts)
+    }
+    by_area = Table(
+        "enquiries-by-area",
+        "Enquiries by area",
+        ["Area", "Received", *stage_columns],
+        [Row(area.name, per_area.get(area.pk, (0,) * (1 + len(Stage.values)))) for area in scope.areas_for(filters)],
+        chart="bars",
+        chart_title="Enquiries by area",
+        empty="This council has no areas yet.",
+    )
+    return Section(
+        "enquiries",
+        "Enquiries about starting a micro-enterprise",
+        "Date range (by the date received) and area.",
+        [summary, per_month, by_area],
+        notes=[
+            "People who sent an idea from the “Start a community micro-enterprise” page, counted in the area they "
+            "chose. “Became enterprises, of those decided” is started ÷ (started + not going ahead).",
+            "Days to start run from receiving the enquiry to marking it started. The median is the middle value: "
+            "half started sooner, half later.",
+        ],
+    )
+
+
+# 8. Courses and meet-ups for providers ------------------------------------------------------------------------------
 
 
 def training(scope: Scope, filters: Filters) -> Section:
@@ -885,7 +969,7 @@ def training(scope: Scope, filters: Filters) -> Section:
 # The whole page, and one table -----------------------------------------------------------------------------------
 
 SECTIONS: list[Callable[[Scope, Filters], Section]] = [
-    listings, capacity, figures, referrals, gaps, searches, training,
+    listings, capacity, figures, referrals, gaps, searches, enquiries, training,
 ]
 
 # Each table's CSV name, and the section function that makes it.
@@ -906,6 +990,9 @@ TABLES: dict[str, Callable[[Scope, Filters], Section]] = {
     "searched-districts": searches,
     "searched-types-found-nothing": searches,
     "searches-found-nothing": searches,
+    "enquiries-summary": enquiries,
+    "enquiries-by-month": enquiries,
+    "enquiries-by-area": enquiries,
     "training-summary": training,
     "training-by-month": training,
 }

@@ -32,6 +32,8 @@ def needed_width(table, *, font_size: int = 19, gutter: int = 20) -> float:
         values = _widest((value for value, figure, gap in cells if not gap), font_size=font_size, whole=True)
         gaps = text_width("None") * font_size / 16 + GAP_TAG if any(gap for _, _, gap in cells) else 0
         widths.append(max(_widest([column], font_size=font_size, bold=True), values, gaps))
+    if table.row_action:
+        widths.append(_widest([table.row_action], font_size=font_size))
     return sum(widths) + gutter * (len(widths) - 1)
 
 

@@ -24,10 +24,11 @@ MAY_IMPORT = {
     "config": PRODUCT | DEVELOPMENT_ONLY,
 }
 # Pages for signed-in people, which must look up enterprises and referrals through their person's scope.
-PRIVATE_VIEWS = ["enterprises/provider/views.py", "enterprises/council/views.py", "referrals/views",
+PRIVATE_VIEWS = ["enterprises/provider/views.py", "enterprises/council/views.py", "enterprises/council/enquiries.py",
+                 "referrals/views",
                  "accounts/views.py", "accounts/views_two_factor.py", "reports/views.py",
                  "directory/problem_views.py"]
-UNSCOPED = ["Enterprise.objects", "Referral.objects", "Organisation.objects"]
+UNSCOPED = ["Enterprise.objects", "Referral.objects", "Organisation.objects", "Enquiry.objects"]
 
 
 def modules() -> dict[str, Path]:

@@ -22,6 +22,7 @@ tests/opendata/test_oruk_api.py.
 
 import re
 import sys
+import uuid
 from collections import deque
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -37,9 +38,10 @@ from django.utils import timezone
 
 from accounts.services import invitation_path, invite_to_team, landing_page
 from directory.shortlist import readable_code, share
+from enterprises.enquiries import submit_enquiry
 from enterprises.events import book_place, publish_event
 from enterprises.listings import submit_revision
-from enterprises.models import Enterprise, Event, Revision
+from enterprises.models import Enterprise, Event, Revision, Synonym
 from enterprises.revisions import save_enterprise_details
 from opendata import oruk
 from referrals import lifecycle
@@ -444,7 +446,10 @@ def site(people, settings):
     save_enterprise_details(singers, by=people.jean, values={"phone": "01632 960888"})
     submit_revision(revision=singers.revisions.get(status=Revision.Status.PENDING), by=people.jean)
     invitation = invite_to_team(organisation=people.other_team, by=people.owen, email="new.referrer@example.org")
+    Synonym.objects.create(council=council, words="day centre", also_find="day club")  # its change and delete forms
     shared = readable_code(share([people.day_club.pk, people.sitting_service.pk]))
+    submit_enquiry(area=worcester, idea="A lunch club", who_it_would_support="Older people", name="Dora Sampleton",
+                   email="dora@example.com", submission_key=uuid.uuid4())  # the catalyst's page and its forms
     # Courses for providers: one Jean booked (the cancel form), one to book, one that ran (who attended).
     starts = timezone.now() + timezone.timedelta(days=7)
     course, _meetup, ran = (publish_event(council=council, by=people.stella, kind="course", title=title,

@@ -1,8 +1,11 @@
-"""Council staff's decisions on listings and their changes: each form is one action on the review page.
+"""Council staff's decisions on listings and their changes: each form is one action on the review page; and the
+form of a synonym (words people use).
 
-Each form has a prefix, so that several forms on one page keep their fields' ids apart, and each form's
+Each decision form has a prefix, so that several forms on one page keep their fields' ids apart, and each one's
 non-field errors (a transition that was refused) link to the part of the page that shows the listing's status.
 """
+
+import re
 
 from django import forms
 from django.utils import timezone
@@ -10,7 +13,7 @@ from django.utils import timezone
 from core.dates import long_date
 from core.forms import GovukDateField, GovukFormMixin
 from enterprises.checks import checks_needed, missing_checks, named_checks, needed_by_type
-from enterprises.models import Enterprise, EnterpriseCheck, next_review_due
+from enterprises.models import Enterprise, EnterpriseCheck, Synonym, next_review_due, read_as_search_words
 
 
 class CouncilForm(GovukFormMixin, forms.Form):
@@ -170,3 +173,67 @@ class RejectRevisionForm(CouncilForm):
         help_text="We email this to the provider. The public keeps seeing the listing as it was.",
     )
 
+
+
+# Words people use ---------------------------------------------------------------------------------------------------
+
+SYNONYM_LENGTH = Synonym._meta.get_field("words").max_length
+# What the search would leave out when it reads a minus sign: a "!" outside the quoted words of a tsquery's text.
+_QUOTED = re.compile(r"'(?:[^']|'')*'")
+
+
+def _words_field(label: str, help_text: str, required: str) -> forms.CharField:
+    return forms.CharField(
+        label=label, help_text=help_text, max_length=SYNONYM_LENGTH,
+        error_messages={"required": required, "max_length": f"Keep it under {SYNONYM_LENGTH} characters"},
+    )
+
+
+class SynonymForm(GovukFormMixin, forms.Form):
+    """A synonym of the staff member's council: the words as people type them, and what they should also find.
+    Both are read as the search reads words typed into it (`read_as_search_words`), and must mean something to it."""
+
+    words = _words_field(
+        "Words people search for",
+        "One word or a few, as people type them. For example, day centre",
+        "Enter the words people search for",
+    )
+    also_find = _words_field(
+        "Also find services that match",
+        "The words your listings use. A search for the words above will also find what a search for these finds. "
+        "For example, day club",
+        "Enter the words a search for them should also find",
+    )
+
+    def __init__(self, *args, council, synonym: Synonym | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.council, self.synonym = council, synonym
+
+    def clean_words(self):
+        return " ".join(self.cleaned_data["words"].split())
+
+    def clean_also_find(self):
+        return " ".join(self.cleaned_data["also_find"].split())
+
+    def clean(self):
+        words, also_find = self.cleaned_data.get("words"), self.cleaned_data.get("also_find")
+        typed = {name: text for name, text in (("words", words), ("also_find", also_find)) if text}
+        readings = dict(zip(typed, read_as_search_words(*typed.values()), strict=True))
+        for name, reading in readings.items():
+            if not reading:
+                self.add_error(name, f"The search ignores words as common as “{typed[name]}”. Enter other words")
+            elif "!" in _QUOTED.sub("", reading):
+                self.add_error(name, "Take out the minus sign: the search would leave out what follows it")
+        if self.errors or len(readings) < 2:
+            return self.cleaned_data
+        if readings["words"] == readings["also_find"]:
+            self.add_error("also_find", "Enter different words: the search already reads these as the words above")
+        elif self._taken(words, also_find):
+            self.add_error("also_find", f"A search for “{words}” already finds “{also_find}”")
+        return self.cleaned_data
+
+    def _taken(self, words: str, also_find: str) -> bool:
+        same = Synonym.objects.filter(council=self.council, words__iexact=words, also_find__iexact=also_find)
+        if self.synonym is not None:
+            same = same.exclude(pk=self.synonym.pk)
+        return same.exists()

@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from enterprises.council import events, place_names
+from core import converters  # noqa: F401  (registers <text:…>, which refuses a NUL)
+from enterprises.council import enquiries, events, place_names, synonyms
 from enterprises.council import views as council
 
 app_name = "council"
@@ -28,7 +29,17 @@ urlpatterns = [
     path("listings/<slug:slug>/suspend/", council.suspend, name="suspend"),
     path("listings/<slug:slug>/reinstate/", council.reinstate, name="reinstate"),
     path("listings/<slug:slug>/archive/", council.archive, name="archive"),
+    path("enquiries/", enquiries.enquiry_list, name="enquiries"),
+    path("enquiries/<text:reference>/", enquiries.enquiry_detail, name="enquiry"),
+    path("enquiries/<text:reference>/talking/", enquiries.enquiry_talking, name="enquiry_talking"),
+    path("enquiries/<text:reference>/started/", enquiries.enquiry_started, name="enquiry_started"),
+    path("enquiries/<text:reference>/not-going-ahead/", enquiries.enquiry_not_going_ahead,
+         name="enquiry_not_going_ahead"),
     path("revisions/<int:pk>/", council.revision, name="revision"),
     path("revisions/<int:pk>/approve/", council.approve_revision, name="approve_revision"),
     path("revisions/<int:pk>/reject/", council.reject_revision, name="reject_revision"),
+    path("words-people-use/", synonyms.synonyms, name="synonyms"),
+    path("words-people-use/add/", synonyms.add_synonym, name="add_synonym"),
+    path("words-people-use/<int:pk>/", synonyms.change_synonym, name="change_synonym"),
+    path("words-people-use/<int:pk>/delete/", synonyms.delete_synonym, name="delete_synonym"),
 ]

@@ -37,6 +37,7 @@ from enterprises.models import (
     Invitation,
     Revision,
     StaffMembership,
+    Synonym,
 )
 from enterprises.revisions import save_enterprise_details, save_service
 from tests.browser.test_accessibility import (
@@ -156,6 +157,11 @@ def build_listings(make_person) -> Listings:
         kind="listing_changes_requested", to="the.secretary.of.the.sitters@upton-upon-severn-community-sitters.example",
         council_id=council.pk, status=OutgoingMessage.Status.FAILED, attempts=31, failed_at=timezone.now(),
         last_error="SMTPServerDisconnected: Connection unexpectedly closed: timed out",
+    )
+    Synonym.objects.create(council=council, words="day centre", also_find="day club")
+    Synonym.objects.create(  # words long enough to wrap on a phone
+        council=council, words="community-transport-dial-a-ride-for-wheelchair-users",
+        also_find='"accessible minibus" or "door to door transport"',
     )
     starts = timezone.make_aware(datetime.combine(today + timedelta(days=10), time(10)))
     course = publish_event(council=council, by=staff, kind=Event.Kind.COURSE, title="Safeguarding basics for "
@@ -367,6 +373,10 @@ def changes_just_withdrawn(page: Page, world: Listings) -> None:
     expect(page.get_by_text("Your changes are withdrawn", exact=False)).to_be_visible()
 
 
+def synonym_page(then: str) -> Callable[[Listings], str]:
+    return lambda world: f"/council/words-people-use/{Synonym.objects.get(words='day centre').pk}/{then}"
+
+
 def on_review(listing: str) -> Callable[[Listings], str]:
     return lambda world: f"/council/listings/{getattr(world, listing).slug}/"
 
@@ -505,6 +515,13 @@ PAGES = [
                 opened(lambda w: "/provider/events/", showing="Providers’ coffee morning")),
     AccountPage("messages that could not be sent", "staff",
                  opened(lambda w: "/council/messages-not-sent/", showing="Listing changes requested (email)")),
+    AccountPage("words people use", "staff", opened(lambda w: "/council/words-people-use/", showing="day club")),
+    AccountPage("add a synonym", "staff", opened(lambda w: "/council/words-people-use/add/?words=respite"),
+                 sent_with(lambda w: "/council/words-people-use/add/", {"Words people search for": "the"},
+                           "Save the synonym")),
+    AccountPage("change a synonym", "staff", opened(synonym_page("")),
+                 sent_with(synonym_page(""), {"Also find services that match": ""}, "Save the synonym")),
+    AccountPage("delete a synonym", "staff", opened(synonym_page("delete/"), showing="Delete the synonym")),
 ]
 
 

@@ -70,7 +70,7 @@ Status = Enterprise.Status
 RStatus = Referral.Status
 
 SECTIONS = ["Listings", "Capacity", "People supported, jobs and volunteers", "Referrals",
-            "Gaps: where nothing reaches", "What people searched for"]
+            "Gaps: where nothing reaches", "What people searched for", "Enquiries about starting a micro-enterprise"]
 GAP = "None (a gap)"  # a gap cell: "None", and for screen readers "(a gap)"
 REFERRALS_SUMMARY = "Referrals: answers and how long they took"
 
@@ -151,7 +151,8 @@ def build_reports() -> Reports:
         (5, malvern, "WR14", "day club", ["day-clubs"], 0),
     ]:
         SearchRecord.objects.create(searched_on=today - timedelta(days=days_ago), area=area,
-                                    postcode_district=district, words=words, category_slugs=slugs, result_count=found)
+                                    postcode_district=district, words=words, category_slugs=slugs, result_count=found,
+                                    visitor=f"visitor-{days_ago}")
     return Reports(priya, jean, council, day_club)
 
 

@@ -14,7 +14,17 @@ from django.utils import timezone
 
 from core.dates import long_date
 from enterprises import listings
-from enterprises.models import Enterprise, EnterpriseCheck, ListingEvent, Organisation, Revision, StaffMembership
+from enterprises.models import (
+    Area,
+    AreaName,
+    Enterprise,
+    EnterpriseCheck,
+    ListingEvent,
+    Organisation,
+    Revision,
+    StaffMembership,
+    Synonym,
+)
 from enterprises.reminders import insurance_expiring, review_overdue, send_reminders
 from enterprises.revisions import save_enterprise_details, save_service
 from tests.enterprises.test_listings import fast_password_hashing, make_user  # noqa: F401
@@ -95,6 +105,21 @@ class View:
     url: object  # World -> str
     data: object = None  # World -> dict
     object_view: bool = True
+    done: str = "/council/"  # where staff are sent after an action
+    form_page: bool = False  # a GET shows the form the POST sends
+
+
+def place_name_of(world: World) -> AreaName:
+    """A place name of one of the council's areas, for the view that removes it."""
+    area = Area.objects.get_or_create(council=world.council, slug="malvern",
+                                      defaults={"name": "Malvern", "easting": 377500, "northing": 245800})[0]
+    return AreaName.objects.get_or_create(area=area, name="Callow End", defaults={"easting": 392000,
+                                                                                 "northing": 240000})[0]
+
+
+def synonym_of(world: World) -> Synonym:
+    """A synonym of the council's, for the synonym views."""
+    return Synonym.objects.get_or_create(council=world.council, words="day centre", also_find="day club")[0]
 
 
 VIEWS = [
@@ -123,6 +148,20 @@ VIEWS = [
     View("approve_revision", "post", lambda w: f"/council/revisions/{w.revision.pk}/approve/", lambda w: {}),
     View("reject_revision", "post", lambda w: f"/council/revisions/{w.revision.pk}/reject/",
          lambda w: {"reject-reason": "Wrong number"}),
+    View("place_names", "get", lambda w: "/council/place-names/", object_view=False),
+    # Another council's name is left alone, and staff are sent back to their own list (tests/enterprises/
+    # test_place_names.py), rather than told it is not found.
+    View("remove_place_name", "post", lambda w: f"/council/place-names/{place_name_of(w).pk}/remove/", lambda w: {},
+         object_view=False, done="/council/place-names/"),
+    View("synonyms", "get", lambda w: "/council/words-people-use/", object_view=False),
+    View("add_synonym", "post", lambda w: "/council/words-people-use/add/",
+         lambda w: {"words": "cleaner", "also_find": "home help"}, object_view=False,
+         done="/council/words-people-use/", form_page=True),
+    View("change_synonym", "post", lambda w: f"/council/words-people-use/{synonym_of(w).pk}/",
+         lambda w: {"words": "day centre", "also_find": "lunch club"}, done="/council/words-people-use/",
+         form_page=True),
+    View("delete_synonym", "post", lambda w: f"/council/words-people-use/{synonym_of(w).pk}/delete/",
+         lambda w: {}, done="/council/words-people-use/", form_page=True),
 ]
 
 
@@ -144,10 +183,12 @@ def signed_in(world: World, persona: str) -> Client:
 class TestWhoMayUseEachCouncilView:
     def test_every_council_url_is_in_the_matrix(self):
         from enterprises.council.urls import urlpatterns
+        from tests.enterprises.test_enquiry_pages import STAFF_VIEWS as ENQUIRY_VIEWS  # their own matrix
 
-        # Pages in their own modules (place names, events) have their own view × role tests beside their behaviour.
-        in_views = {p.name for p in urlpatterns if p.callback.__module__ == "enterprises.council.views"}
-        assert in_views == {view.name for view in VIEWS}
+        enquiry_views = {name.removeprefix("council:") for name in ENQUIRY_VIEWS}
+        # The events pages' own matrix is in tests/enterprises/test_events.py.
+        in_matrix = {p.name for p in urlpatterns if p.callback.__module__ != "enterprises.council.events"}
+        assert in_matrix == {view.name for view in VIEWS} | enquiry_views
 
     @pytest.mark.parametrize("view", VIEWS, ids=lambda v: v.name)
     def test_anyone_not_signed_in_is_sent_to_sign_in(self, world, view):
@@ -168,7 +209,7 @@ class TestWhoMayUseEachCouncilView:
         if view.method == "get":
             assert response.status_code == 200
         else:
-            assert (response.status_code, response.url) == (302, "/council/")
+            assert (response.status_code, response.url) == (302, view.done)
 
     @pytest.mark.parametrize("view", [v for v in VIEWS if v.object_view], ids=lambda v: v.name)
     def test_staff_of_another_council_cannot_find_this_councils_listings(self, world, view):
@@ -190,7 +231,8 @@ class TestWhoMayUseEachCouncilView:
         for name in ["Malvern Lunch Club", "Pershore Befrienders", "Evesham Gardeners"]:
             assert name not in page
 
-    @pytest.mark.parametrize("view", [v for v in VIEWS if v.method == "post"], ids=lambda v: v.name)
+    @pytest.mark.parametrize("view", [v for v in VIEWS if v.method == "post" and not v.form_page],
+                             ids=lambda v: v.name)
     def test_actions_cannot_be_taken_with_get(self, world, view):
         assert signed_in(world, "staff").get(view.url(world)).status_code == 405
 

@@ -376,6 +376,19 @@ def page_of(client, user, params=None):
 
 @pytest.mark.django_db
 class TestPage:
+    def test_each_word_of_searches_that_found_nothing_can_be_added_as_a_synonym(self, client, world, settings):
+        settings.SEARCH_WORDS_MIN_VISITORS = 1
+        page = page_of(client, world.staff, PERIOD).content.decode()
+
+        link = re.search(r'<a class="govuk-link" href="([^"]+)">Add as a synonym<span class="govuk-visually-hidden">: '
+                         r'“gardening”</span></a>', page)
+        assert link and link[1] == "/council/words-people-use/add/?words=gardening"
+        assert 'href="/council/words-people-use/add/?words=%3Dcmd%7C%27"' in page  # a word is sent as it is
+        form = client.get(link[1])
+        assert form.context["form"]["words"].value() == "gardening"
+        csv_header = csv_rows(client.get("/council/reports/searches-found-nothing.csv", PERIOD))[0]
+        assert csv_header == ["Word searched for", "Searches"]
+
     def test_it_shows_each_section_with_charts_tables_and_csv_links(self, client, world):
         response = page_of(client, world.staff, PERIOD)
         page = response.content.decode()
@@ -383,11 +396,11 @@ class TestPage:
         assert response.status_code == 200
         for heading in ["Listings", "Capacity", "People supported, jobs and volunteers", "Referrals",
                         "Gaps: where nothing reaches", "What people searched for",
-                        "Courses and meet-ups for providers"]:
+                        "Enquiries about starting a micro-enterprise", "Courses and meet-ups for providers"]:
             assert f">{heading}</h2>" in page, heading
-        # A chart for every table but the referrals and training summaries, the gaps and the searches that found
-        # nothing.
-        assert page.count('<svg class="app-chart__svg"') == page.count('role="img"') == 13
+        # A chart for every table but the referrals, enquiries and training summaries, the gaps and the searches that
+        # found nothing.
+        assert page.count('<svg class="app-chart__svg"') == page.count('role="img"') == 15
         assert 'aria-labelledby="chart-capacity-title"' in page and '<title id="chart-capacity-title">' in page
         assert 'aria-describedby="chart-capacity-caption"' in page and 'id="chart-capacity-caption"' in page
         assert "/council/reports/gaps.csv?date_from_day=1" in page
@@ -478,8 +491,9 @@ class TestPage:
 @pytest.mark.django_db
 class TestQueries:
     # The session, the user, their staff membership and council, the header's three role checks, the areas and types
-    # of support, and the reports' 15 (one of them counts everything by area).
-    QUERIES = 25
+    # of support, and the reports' 18 (one of them counts everything by area; three count enquiries; two count courses
+    # and meet-ups).
+    QUERIES = 28
 
     def count(self, client, params) -> int:
         with CaptureQueriesContext(connection) as queries:

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('enterprises', '0014_area_names'),
+        ('enterprises', '0016_enquiries'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
