@@ -742,6 +742,65 @@ class PlaceName(models.Model):
         return self.label
 
 
+class Event(models.Model):
+    """A course or meet-up a council runs for its providers (enterprises/events.py: publishing, booking, attending)."""
+
+    class Kind(models.TextChoices):
+        COURSE = "course", "Course"
+        MEETUP = "meetup", "Meet-up"
+
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.COURSE)
+    title = models.CharField(max_length=150)
+    description = models.TextField()
+    starts_at = models.DateTimeField(db_index=True)
+    online = models.BooleanField(default=False)
+    venue = models.CharField(max_length=300, blank=True)
+    link = models.URLField(max_length=500, blank=True)
+    places = models.PositiveIntegerField(validators=[MinValueValidator(1)])
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        constraints = [models.CheckConstraint(condition=models.Q(places__gte=1), name="event_has_places")]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def has_started(self) -> bool:
+        return self.starts_at <= timezone.now()
+
+    @property
+    def where(self) -> str:
+        return "Online" if self.online else self.venue
+
+
+class Booking(models.Model):
+    """A provider's place on an event, or their place in its waiting list (first come, first served)."""
+
+    class Status(models.TextChoices):
+        BOOKED = "booked", "Booked"
+        WAITING = "waiting", "On the waiting list"
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="bookings")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="event_bookings")
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    status = models.CharField(max_length=10, choices=Status.choices)
+    booked_at = models.DateTimeField(default=timezone.now)
+    attended = models.BooleanField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["booked_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["event", "person"], name="booking_once_per_person")]
+
+    def __str__(self):
+        return f"{self.person} on {self.event}"
+
+
 # The text-search configuration the services' documents are built with (`refresh_search_vectors`) and that search
 # words and synonyms are read with (directory/search.py).
 SEARCH_CONFIG = "english"

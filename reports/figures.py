@@ -43,9 +43,12 @@ Filters
   the gaps table's column for it, and searches that chose it.
 - The listing, capacity, yearly-figure and gaps sections are as things stand today: the date range does not change
   them.
+- Courses and meet-ups for providers are counted by the day they started (only those that have started), and
+  belong to no area or type of support, so only the date range changes them.
 
-Queries: 16 for the whole page (3 of them for enquiries), whatever the amount of data; everything counted by area
-(listings, referrals and gaps) is one query (`area_figures`), so which services reach which area is worked out once.
+Queries: 18 for the whole page (3 of them for enquiries, 2 for courses and meet-ups), whatever the amount
+of data; everything counted by area (listings, referrals and gaps) is one query (`area_figures`), so which
+services reach which area is worked out once.
 
 Personal data: referrals are read only as counts (`values()`/`aggregate()` on a queryset that defers the
 personal fields), so no query here so much as selects a person's name.
@@ -83,6 +86,7 @@ from enterprises.models import (
     Council,
     Enquiry,
     Enterprise,
+    Event,
     Service,
     current_capacity,
     public_listing,
@@ -840,8 +844,6 @@ def searches(scope: Scope, filters: Filters) -> Section:
     )
 
 
-# The whole page, and one table -----------------------------------------------------------------------------------
-
 # 7. Enquiries about starting a micro-enterprise ----------------------------------------------------------------------
 
 
@@ -912,8 +914,62 @@ def enquiries(scope: Scope, filters: Filters) -> Section:
     )
 
 
+# 8. Courses and meet-ups for providers ------------------------------------------------------------------------------
+
+
+def training(scope: Scope, filters: Filters) -> Section:
+    """The events run: those that started in the period, up to now (one to come has not run yet)."""
+    ran = Event.objects.filter(council=scope.council, starts_at__gte=filters.starts_at,
+                               starts_at__lt=min(filters.ends_before, timezone.now()))
+    booked, came = Q(bookings__status="booked"), Q(bookings__status="booked", bookings__attended=True)
+    totals = ran.aggregate(
+        courses=Count("pk", filter=Q(kind=Event.Kind.COURSE), distinct=True),
+        meetups=Count("pk", filter=Q(kind=Event.Kind.MEETUP), distinct=True),
+        places=Count("bookings", filter=booked),
+        attended=Count("bookings", filter=came),
+        trained=Count("bookings__enterprise", filter=came & Q(kind=Event.Kind.COURSE), distinct=True),
+    )
+    summary = Table(
+        "training-summary",
+        "Courses and meet-ups run for providers",
+        ["Measure", "Figure"],
+        [
+            Row("Courses run", (totals["courses"],)),
+            Row("Meet-ups run", (totals["meetups"],)),
+            Row("Places taken", (totals["places"],)),
+            Row("Places where the provider attended", (totals["attended"],)),
+            Row("Providers trained (attended a course)", (totals["trained"],)),
+        ],
+    )
+    monthly = {
+        _month(row["month"]): (row["events"], row["places"], row["attended"])
+        for row in ran.annotate(month=TruncMonth("starts_at")).values("month").annotate(
+            events=Count("pk", distinct=True), places=Count("bookings", filter=booked),
+            attended=Count("bookings", filter=came))
+    }
+    per_month = Table(
+        "training-by-month",
+        "Courses and meet-ups run each month",
+        ["Month", "Events run", "Places taken", "Attended"],
+        _per_month(filters, monthly, 3),
+        chart="months",
+        chart_title="Courses and meet-ups run each month",
+    )
+    return Section(
+        "training",
+        "Courses and meet-ups for providers",
+        "Date range only (by the day the event started): events belong to no area or type of support.",
+        [summary, per_month],
+        notes=["An event counts once it has started. A provider is trained when someone from it attended a course, "
+               "counted once however many courses they came to. Attendance is what staff marked on the event’s "
+               "page."],
+    )
+
+
+# The whole page, and one table -----------------------------------------------------------------------------------
+
 SECTIONS: list[Callable[[Scope, Filters], Section]] = [
-    listings, capacity, figures, referrals, gaps, searches, enquiries,
+    listings, capacity, figures, referrals, gaps, searches, enquiries, training,
 ]
 
 # Each table's CSV name, and the section function that makes it.
@@ -937,6 +993,8 @@ TABLES: dict[str, Callable[[Scope, Filters], Section]] = {
     "enquiries-summary": enquiries,
     "enquiries-by-month": enquiries,
     "enquiries-by-area": enquiries,
+    "training-summary": training,
+    "training-by-month": training,
 }
 
 

@@ -39,8 +39,9 @@ from django.utils import timezone
 from accounts.services import invitation_path, invite_to_team, landing_page
 from directory.shortlist import readable_code, share
 from enterprises.enquiries import submit_enquiry
+from enterprises.events import book_place, publish_event
 from enterprises.listings import submit_revision
-from enterprises.models import Enterprise, Revision, Synonym
+from enterprises.models import Enterprise, Event, Revision, Synonym
 from enterprises.revisions import save_enterprise_details
 from opendata import oruk
 from referrals import lifecycle
@@ -449,6 +450,14 @@ def site(people, settings):
     shared = readable_code(share([people.day_club.pk, people.sitting_service.pk]))
     submit_enquiry(area=worcester, idea="A lunch club", who_it_would_support="Older people", name="Dora Sampleton",
                    email="dora@example.com", submission_key=uuid.uuid4())  # the catalyst's page and its forms
+    # Courses for providers: one Jean booked (the cancel form), one to book, one that ran (who attended).
+    starts = timezone.now() + timezone.timedelta(days=7)
+    course, _meetup, ran = (publish_event(council=council, by=people.stella, kind="course", title=title,
+                                         description="A course.", starts_at=starts, online=False, venue="Guildhall",
+                                         places=5) for title in ("Safeguarding", "Coffee", "First aid"))
+    for booked in (course, ran):
+        book_place(event=booked, person=people.jean)
+    Event.objects.filter(pk=ran.pk).update(starts_at=timezone.now() - timezone.timedelta(days=1))
     return Site(people, invitation_path(invitation), shared)
 
 

@@ -3,7 +3,7 @@
 from django.urls import path
 
 from core import converters  # noqa: F401  (registers <text:…>, which refuses a NUL)
-from enterprises.council import enquiries, place_names, synonyms
+from enterprises.council import enquiries, events, place_names, synonyms
 from enterprises.council import views as council
 
 app_name = "council"
@@ -17,6 +17,10 @@ urlpatterns = [
     path("messages-not-sent/", council.failed_messages_list, name="failed_messages"),
     path("place-names/", place_names.place_names, name="place_names"),
     path("place-names/<int:pk>/remove/", place_names.remove_place_name, name="remove_place_name"),
+    path("events/", events.events, name="events"),
+    path("events/new/", events.new_event, name="new_event"),
+    path("events/<int:pk>/", events.event, name="event"),
+    path("events/<int:pk>/attendance/", events.attendance, name="event_attendance"),
     path("listings/<slug:slug>/", council.review, name="review"),
     path("listings/<slug:slug>/approve/", council.approve, name="approve"),
     path("listings/<slug:slug>/request-changes/", council.request_changes, name="request_changes"),

@@ -3,7 +3,7 @@
 from django.urls import path
 
 from core import converters  # noqa: F401  (registers <text:…>, which refuses a NUL)
-from enterprises.provider import still_correct, views
+from enterprises.provider import events, still_correct, views
 
 app_name = "provider"
 
@@ -13,6 +13,9 @@ service = f"{listing}services/<text:key>/"
 urlpatterns = [
     path("", views.home, name="home"),
     path("services/<int:pk>/capacity/", views.capacity, name="capacity"),
+    path("events/", events.events, name="events"),
+    path("events/<int:pk>/book/", events.book, name="book_event"),
+    path("events/<int:pk>/cancel/", events.cancel, name="cancel_event"),
     path("still-correct/<text:token>/", still_correct.still_correct, name="still_correct"),
     path(listing, views.task_list, name="task_list"),
     path(f"{listing}before-you-start/", views.before_you_start, name="before_you_start"),

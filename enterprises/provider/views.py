@@ -26,6 +26,7 @@ from enterprises.access import provider_enterprises, provider_required
 from enterprises.approval_time import usual_wait
 from enterprises.listings import TransitionError, submit_listing, submit_revision
 from enterprises.models import Capacity, Enterprise, Revision, Service
+from enterprises.provider.events import ON_THE_HOME_PAGE, upcoming_for
 from enterprises.provider.forms import (
     AboutForm,
     CapacityForm,
@@ -162,7 +163,8 @@ def _home_page(request, capacity_form=None):
     return render(
         request,
         "provider/home.html",
-        {"listings": listings, "form": capacity_form, "stale_after_days": settings.CAPACITY_STALE_AFTER_DAYS},
+        {"listings": listings, "form": capacity_form, "stale_after_days": settings.CAPACITY_STALE_AFTER_DAYS,
+         "events": upcoming_for(request.user, limit=ON_THE_HOME_PAGE)},
     )
 
 

@@ -12,7 +12,7 @@ which the journeys in test_listing_journey.py use.
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -26,12 +26,14 @@ from playwright.sync_api import Page, expect
 from accounts.services import confirmation_path, start_provider_sign_up
 from core.models import OutgoingMessage
 from enterprises import listings
+from enterprises.events import book_place, publish_event
 from enterprises.models import (
     AreaName,
     CostType,
     Delivery,
     Enterprise,
     EnterpriseCheck,
+    Event,
     Invitation,
     Revision,
     StaffMembership,
@@ -161,7 +163,29 @@ def build_listings(make_person) -> Listings:
         council=council, words="community-transport-dial-a-ride-for-wheelchair-users",
         also_find='"accessible minibus" or "door to door transport"',
     )
+    starts = timezone.make_aware(datetime.combine(today + timedelta(days=10), time(10)))
+    course = publish_event(council=council, by=staff, kind=Event.Kind.COURSE, title="Safeguarding basics for "
+                           "providers who work with older people at home", description="What to do when you are "
+                           "worried about someone.\n\nFor anyone who visits people at home.", starts_at=starts,
+                           online=False, venue="The Guildhall, High Street, Worcester WR1 2EY", places=1)
+    book_place(event=course, person=provider)
+    book_place(event=course, person=another_provider(council))
+    publish_event(council=council, by=staff, kind=Event.Kind.MEETUP, title="Providers’ coffee morning",
+                  description="Meet other providers.", starts_at=starts + timedelta(days=7), online=True,
+                  link="https://meet.example.org/a-very-long-meeting-link-for-the-providers-coffee-morning-1234567890",
+                  places=20)
+    past = publish_event(council=council, by=staff, kind=Event.Kind.COURSE, title="First aid", description="First aid.",
+                         starts_at=starts + timedelta(days=1), online=False, venue="Malvern Library", places=5)
+    book_place(event=past, person=provider)
+    Event.objects.filter(pk=past.pk).update(starts_at=timezone.now() - timedelta(days=2))
     return Listings(staff, provider, draft, str(draft_service.pk), returned, submitted, published, revision, editing)
+
+
+def another_provider(council):
+    """Tom runs another of the council's listings: he waits for a place on the full course."""
+    person = User.objects.create_user(username="tom@example.org", email="tom@example.org", first_name="Tom")
+    make_enterprise("Tenbury Walkers", council=council).members.add(person)
+    return person
 
 
 User = get_user_model()
@@ -502,6 +526,16 @@ PAGES = [
     AccountPage("an import's dry run", "staff", opened(an_import, showing="Check the import")),
     AccountPage("an import done", "staff",
                  opened(lambda w: an_import(w, confirmed=True), showing="See what is waiting for approval")),
+    AccountPage("events for providers", "staff", opened(lambda w: "/council/events/", showing="First aid")),
+    AccountPage("publish an event", "staff", opened(lambda w: "/council/events/new/"),
+                sent_with(lambda w: "/council/events/new/", {"Number of places": "lots", "Start time": "25:00"},
+                          "Publish event")),
+    AccountPage("an event, who booked and who waits", "staff",
+                opened(lambda w: f"/council/events/{event_called('Safeguarding')}/", showing="Waiting list")),
+    AccountPage("an event, who attended", "staff",
+                opened(lambda w: f"/council/events/{event_called('First aid')}/", showing="Save who attended")),
+    AccountPage("courses and meet-ups", "provider",
+                opened(lambda w: "/provider/events/", showing="Providers’ coffee morning")),
     AccountPage("messages that could not be sent", "staff",
                  opened(lambda w: "/council/messages-not-sent/", showing="Listing changes requested (email)")),
     AccountPage("words people use", "staff", opened(lambda w: "/council/words-people-use/", showing="day club")),
@@ -512,6 +546,10 @@ PAGES = [
                  sent_with(synonym_page(""), {"Also find services that match": ""}, "Save the synonym")),
     AccountPage("delete a synonym", "staff", opened(synonym_page("delete/"), showing="Delete the synonym")),
 ]
+
+
+def event_called(title: str) -> int:
+    return Event.objects.get(title__startswith=title).pk
 
 
 def given_a_person_on(account_page: AccountPage, world: Listings, new_context, new_signed_in_context) -> Page:

@@ -396,11 +396,11 @@ class TestPage:
         assert response.status_code == 200
         for heading in ["Listings", "Capacity", "People supported, jobs and volunteers", "Referrals",
                         "Gaps: where nothing reaches", "What people searched for",
-                        "Enquiries about starting a micro-enterprise"]:
+                        "Enquiries about starting a micro-enterprise", "Courses and meet-ups for providers"]:
             assert f">{heading}</h2>" in page, heading
-        # A chart for every table but the referrals and enquiries summaries, the gaps and the searches that found
-        # nothing.
-        assert page.count('<svg class="app-chart__svg"') == page.count('role="img"') == 14
+        # A chart for every table but the referrals, enquiries and training summaries, the gaps and the searches that
+        # found nothing.
+        assert page.count('<svg class="app-chart__svg"') == page.count('role="img"') == 15
         assert 'aria-labelledby="chart-capacity-title"' in page and '<title id="chart-capacity-title">' in page
         assert 'aria-describedby="chart-capacity-caption"' in page and 'id="chart-capacity-caption"' in page
         assert "/council/reports/gaps.csv?date_from_day=1" in page
@@ -491,8 +491,9 @@ class TestPage:
 @pytest.mark.django_db
 class TestQueries:
     # The session, the user, their staff membership and council, the header's three role checks, the areas and types
-    # of support, and the reports' 16 (one of them counts everything by area; three count enquiries).
-    QUERIES = 26
+    # of support, and the reports' 18 (one of them counts everything by area; three count enquiries; two count courses
+    # and meet-ups).
+    QUERIES = 28
 
     def count(self, client, params) -> int:
         with CaptureQueriesContext(connection) as queries:
