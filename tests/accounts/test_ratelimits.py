@@ -135,7 +135,7 @@ class TestCounting:
         assert settings.RATE_LIMITS == {
             "sign_in": (20, 15), "password_reset": (5, 60), "sign_up": (5, 60), "invitation": (10, 60),
             "shortlist_share": (30, 60), "shortlist_email": (5, 60),
-            "problem_report": (10, 60),
+            "problem_report": (10, 60), "enquiry": (5, 60),
         }
         assert settings.TRUSTED_PROXY_COUNT == 0
 
