@@ -45,3 +45,16 @@ def test_seeding_again_adds_no_second_copy_and_keeps_what_staff_added():
 
     assert council.synonyms.count() == starters + 1
     assert set(council.synonyms.values_list("words", flat=True)) >= set(STARTERS)
+
+
+def test_make_run_on_a_demo_seeded_before_there_were_synonyms_adds_the_starter_set():
+    import io
+
+    from django.core.management import call_command
+
+    seed_demo()
+    Synonym.objects.all().delete()  # as a database seeded before the starter set existed
+
+    call_command("seed_demo", "--if-empty", stdout=io.StringIO())
+
+    assert {words for words, _ in Synonym.objects.values_list("words", "also_find")} >= set(STARTERS)

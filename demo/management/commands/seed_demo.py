@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from demo.accounts import demo_accounts_allowed, ensure_demo_accounts, has_demo_enterprises
 from demo.history import seed_demo_history
-from demo.seed import DemoDataError, seed_demo
+from demo.seed import DemoDataError, ensure_demo_council, ensure_demo_synonyms, seed_demo
 from enterprises.models import Enterprise
 
 
@@ -32,7 +32,8 @@ class Command(BaseCommand):
     def seed(self, *, if_empty: bool):
         if if_empty and Enterprise.objects.exists():
             self.stdout.write("Demo data already present")
-            if has_demo_enterprises():  # a demo database seeded before there were demo accounts
+            if has_demo_enterprises():  # a demo database seeded before there were demo accounts, or synonyms
+                ensure_demo_synonyms(ensure_demo_council()[0])
                 self._demo_accounts()
             return
         result = seed_demo()
