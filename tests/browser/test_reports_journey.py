@@ -70,7 +70,8 @@ Status = Enterprise.Status
 RStatus = Referral.Status
 
 SECTIONS = ["Listings", "Capacity", "People supported, jobs and volunteers", "Referrals",
-            "Gaps: where nothing reaches", "What people searched for", "Enquiries about starting a micro-enterprise"]
+            "Gaps: where nothing reaches", "What people searched for", "Enquiries about starting a micro-enterprise",
+            "Courses and meet-ups for providers"]
 GAP = "None (a gap)"  # a gap cell: "None", and for screen readers "(a gap)"
 REFERRALS_SUMMARY = "Referrals: answers and how long they took"
 
