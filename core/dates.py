@@ -6,6 +6,7 @@ import functools
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
+from django.db.models import F, FloatField, Func
 from django.utils import timezone
 from govuk_bank_holidays.bank_holidays import BankHolidays
 
@@ -29,6 +30,18 @@ def govuk_time(value: time | None) -> str:
     hour = value.hour % 12 or 12
     suffix = "am" if value.hour < 12 else "pm"
     return f"{hour}{suffix}" if value.minute == 0 else f"{hour}:{value.minute:02d}{suffix}"
+
+
+def days_between(later: str, earlier: str) -> Func:
+    """The time from the moment in the field `earlier` to the one in `later`, in days and fractions of a day, in SQL
+    (for a median in the reports); NULL while either is."""
+    return Func(
+        F(later),
+        F(earlier),
+        template="(EXTRACT(EPOCH FROM (%(expressions)s))::double precision / 86400)",
+        arg_joiner=" - ",
+        output_field=FloatField(),
+    )
 
 
 def months_before(day: date, months: int) -> date:

@@ -16,10 +16,10 @@ from datetime import date, datetime
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, FloatField, Func
 from django.utils import timezone
 
 from core import retention
+from core.dates import days_between
 from core.notifications import queue_email, queue_text
 from enterprises.access import council_enterprises, staff_council
 from enterprises.listings import TransitionError
@@ -163,13 +163,7 @@ def record_access(enquiry: Enquiry, user) -> None:
 
 
 # The time from an enquiry to the enterprise it became, in days and fractions of a day (for the reports' median).
-DAYS_TO_START = Func(
-    F("started_at"),
-    F("received_at"),
-    template="(EXTRACT(EPOCH FROM (%(expressions)s))::double precision / 86400)",
-    arg_joiner=" - ",
-    output_field=FloatField(),
-)
+DAYS_TO_START = days_between("started_at", "received_at")
 
 
 # Retention -----------------------------------------------------------------------------------------------------------

@@ -12,10 +12,10 @@ from datetime import date, datetime
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, FloatField, Func, Q
+from django.db.models import Q
 from django.utils import timezone
 
-from core.dates import working_days_before, working_days_since
+from core.dates import days_between, working_days_before, working_days_since
 from referrals import notifications
 from referrals.models import Referral, ReferralEvent, Urgency
 
@@ -166,13 +166,7 @@ def escalate_to_council(*, today: date | None = None) -> int:
 
 # From sending a referral to the provider's first answer (`first_response_at`: their first action or message), in days
 # and fractions of a day; NULL before one. For the reports' median; `days_to_first_answer` is one referral's.
-DAYS_TO_FIRST_ANSWER = Func(
-    F("first_response_at"),
-    F("sent_at"),
-    template="(EXTRACT(EPOCH FROM (%(expressions)s))::double precision / 86400)",
-    arg_joiner=" - ",
-    output_field=FloatField(),
-)
+DAYS_TO_FIRST_ANSWER = days_between("first_response_at", "sent_at")
 
 
 def days_to_first_answer(referral: Referral) -> int | None:
