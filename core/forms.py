@@ -1,6 +1,7 @@
 """Design-system form fields: each field renders its own GOV.UK Frontend component."""
 
 import datetime
+import uuid
 
 from django import forms
 
@@ -25,6 +26,22 @@ class GovukDateInput(forms.MultiWidget):
     def id_for_label(self, id_):
         """The day box: where the error summary's link takes the person."""
         return f"{id_}_0" if id_ else ""
+
+
+class SubmissionKeyField(forms.CharField):
+    """A form's hidden key, a new random one each time the form is shown, so that sending the same form twice makes
+    one record. Cleaned, it is a UUID; a missing or garbled one (nobody's browser sends that) is a new key."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, initial=uuid.uuid4, **kwargs)
+
+    def clean(self, value) -> uuid.UUID:
+        try:
+            return uuid.UUID(super().clean(value))
+        except ValueError:
+            return uuid.uuid4()
 
 
 class GovukDateField(forms.Field):

@@ -1,11 +1,9 @@
 """The public directory's forms that anyone may send: a shared list's code, the address to email a list to,
 and "Report a problem with this page"."""
 
-import uuid
-
 from django import forms
 
-from core.forms import GovukFormMixin
+from core.forms import GovukFormMixin, SubmissionKeyField
 from directory.models import ProblemReport
 from directory.shortlist import normalise_code, shared_ids
 
@@ -65,19 +63,11 @@ class ProblemReportForm(GovukFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={"max_length": f"What you tell us must be {DETAILS_MAX_LENGTH} characters or fewer"},
     )
-    # A new random key each time the form is shown: sending the same form twice makes one report.
-    submission = forms.CharField(widget=forms.HiddenInput, initial=uuid.uuid4, required=False)
+    submission = SubmissionKeyField()  # sending the same form twice makes one report
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.non_field_anchor = "id_problem_0"
-
-    def clean_submission(self) -> uuid.UUID:
-        """The form's key; a missing or garbled one (nobody's browser sends that) is just a new report."""
-        try:
-            return uuid.UUID(self.cleaned_data["submission"])
-        except ValueError:
-            return uuid.uuid4()
 
     def clean(self):
         cleaned = super().clean()

@@ -1,12 +1,11 @@
 """The enquiry form of "Start a community micro-enterprise": anyone may send it, without an account."""
 
-import uuid
-
 from django import forms
 from django.conf import settings
 
-from core.forms import GovukFormMixin
+from core.forms import GovukFormMixin, SubmissionKeyField
 from enterprises.models import Area, Council
+from enterprises.provider.forms import PhoneField
 
 IDEA_MAX_LENGTH = 2000
 EMAIL_OR_PHONE = "Enter an email address or a phone number, so the council can contact you"
@@ -58,11 +57,8 @@ class EnquiryForm(GovukFormMixin, forms.Form):
         error_messages={"invalid": "Enter an email address in the correct format, like name@example.com",
                         "max_length": "Enter an email address in the correct format, like name@example.com"},
     )
-    phone = forms.CharField(
+    phone = PhoneField(
         label="Phone number (optional if you give an email address)",
-        required=False,
-        max_length=40,
-        widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
         error_messages={"max_length": "Enter a phone number, like 01632 960 001 or 07700 900 982"},
     )
     consent = forms.BooleanField(
@@ -71,8 +67,7 @@ class EnquiryForm(GovukFormMixin, forms.Form):
             "required": "Tick the box to agree that the council may contact you: we cannot help without it"
         },
     )
-    # A new random key each time the form is shown: sending the same form twice makes one enquiry.
-    submission = forms.CharField(widget=forms.HiddenInput, initial=uuid.uuid4, required=False)
+    submission = SubmissionKeyField()  # sending the same form twice makes one enquiry
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -89,20 +84,6 @@ class EnquiryForm(GovukFormMixin, forms.Form):
             return Area.objects.get(pk=int(self.cleaned_data["area"]))
         except (Area.DoesNotExist, ValueError):
             raise forms.ValidationError("Choose the area where you would run it") from None
-
-    def clean_phone(self) -> str:
-        phone = self.cleaned_data["phone"].strip()
-        if phone and (sum(character.isdigit() for character in phone) < 10
-                      or any(not (character.isdigit() or character in " +()-") for character in phone)):
-            raise forms.ValidationError("Enter a phone number, like 01632 960 001 or 07700 900 982")
-        return phone
-
-    def clean_submission(self) -> uuid.UUID:
-        """The form's key; a missing or garbled one (nobody's browser sends that) is just a new enquiry."""
-        try:
-            return uuid.UUID(self.cleaned_data["submission"])
-        except ValueError:
-            return uuid.uuid4()
 
     def clean(self):
         cleaned = super().clean()
