@@ -9,11 +9,12 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db.models import F, FloatField, OuterRef, Subquery
-from django.db.models.functions import Cast, Power
+from django.db import connections
+from django.db.models import CharField, DateTimeField, Field
+from django.db.models.expressions import RawSQL
 
 from core.geo import lat_long
-from enterprises.models import Area, ListingEvent
+from enterprises.models import Area, Category, ClientGroup, ListingEvent, Service
 
 # A venue is "in" the council's nearest named place only when that place's centre is this close (metres).
 TOWN_WITHIN_METRES = 6000
@@ -27,26 +28,70 @@ METRES_PER_MILE = 1609.344
 
 def with_page_facts(services):
     """The services with `venue_town` (the name of the council's nearest area to the venue, if near) and
-    `council_checked_at` (when the council last approved or reviewed the listing, or approved a change to it), in
-    the same query."""
-    east, north = OuterRef("venue_easting"), OuterRef("venue_northing")
-    squared = Cast(Power(F("easting") - east, 2) + Power(F("northing") - north, 2), FloatField())
-    nearest_area = (
-        Area.objects.filter(
-            easting__range=(east - TOWN_WITHIN_METRES, east + TOWN_WITHIN_METRES),
-            northing__range=(north - TOWN_WITHIN_METRES, north + TOWN_WITHIN_METRES),
-        )
-        .annotate(squared=squared)
-        .filter(squared__lte=TOWN_WITHIN_METRES**2)
-        .order_by("squared", "name")
-        .values("name")[:1]
+    `council_checked_at` (when the council last approved or reviewed the listing, or approved a change to it), and
+    their types of support, client groups and coverage areas, all in the same query: `page_facts(service)` then
+    gives each service what its page reads of them.
+
+    In SQL by hand: built with the ORM's expressions, these took longer to compile on every page than the whole
+    query took to run, and three more queries (`prefetch_related`) took longer to set up than to answer."""
+    quote = connections[services.db].ops.quote_name
+    service, area, event = (quote(model._meta.db_table) for model in (Service, Area, ListingEvent))
+    venue_town = RawSQL(
+        f"""SELECT a.name FROM {area} a
+             WHERE a.easting BETWEEN {service}.venue_easting - %s AND {service}.venue_easting + %s
+               AND a.northing BETWEEN {service}.venue_northing - %s AND {service}.venue_northing + %s
+               AND power(a.easting - {service}.venue_easting, 2) + power(a.northing - {service}.venue_northing, 2)
+                   <= %s
+             ORDER BY power(a.easting - {service}.venue_easting, 2) + power(a.northing - {service}.venue_northing, 2),
+                      a.name
+             LIMIT 1""",
+        [TOWN_WITHIN_METRES] * 4 + [TOWN_WITHIN_METRES**2],
+        output_field=CharField(),
     )
-    checked = (
-        ListingEvent.objects.filter(enterprise_id=OuterRef("enterprise_id"), action__in=COUNCIL_CHECKS)
-        .order_by("-at")
-        .values("at")[:1]
+    council_checked_at = RawSQL(
+        f"""SELECT max(e.at) FROM {event} e
+             WHERE e.enterprise_id = {service}.enterprise_id AND e.action = ANY(%s)""",
+        [COUNCIL_CHECKS],
+        output_field=DateTimeField(),
     )
-    return services.annotate(venue_town=Subquery(nearest_area), council_checked_at=Subquery(checked))
+    related = {
+        f"{name}_rows": RawSQL(_related_rows(service, name, quote), [], output_field=Field()) for name in RELATED
+    }
+    return services.annotate(venue_town=venue_town, council_checked_at=council_checked_at, **related)
+
+
+# Each service's related rows that its page reads, in their models' own order.
+RELATED = {"categories": Category, "client_groups": ClientGroup, "coverage_areas": Area}
+
+
+def _related_rows(service: str, name: str, quote) -> str:
+    field = Service._meta.get_field(name)
+    model, links = field.related_model, field.remote_field.through._meta
+    link_to_service = quote(links.get_field(field.m2m_field_name()).column)
+    link_to_related = quote(links.get_field(field.m2m_reverse_field_name()).column)
+    order = ", ".join(
+        f"r.{quote(key.removeprefix('-'))}{' DESC' if key.startswith('-') else ''}" for key in model._meta.ordering
+    )
+    return f"""SELECT coalesce(json_agg(row_to_json(r) ORDER BY {order}), '[]') FROM {quote(model._meta.db_table)} r
+                WHERE r.id IN (SELECT l.{link_to_related} FROM {quote(links.db_table)} l
+                                WHERE l.{link_to_service} = {service}.id)"""
+
+
+def page_facts(service: Service) -> Service:
+    """The service, its related rows (as `with_page_facts` read them) answering `service.categories.all()` and the
+    rest as prefetch_related would have left them, with no query."""
+    for name, model in RELATED.items():
+        fields = [field.attname for field in model._meta.concrete_fields]
+        rows = getattr(service, f"{name}_rows")
+        _prefetched(service, name, [model.from_db(service._state.db, fields, [row[f] for f in fields]) for row in rows])
+    return service
+
+
+def _prefetched(instance, relation: str, objects: list) -> None:
+    """What Django's prefetch_related leaves on an instance (QuerySet.prefetch_related_objects does the same)."""
+    queryset = getattr(instance, relation).get_queryset()
+    queryset._result_cache, queryset._prefetch_done = objects, True
+    instance.__dict__.setdefault("_prefetched_objects_cache", {})[relation] = queryset
 
 
 # Where -------------------------------------------------------------------------------------------------------------
@@ -88,9 +133,14 @@ def service_map(service) -> ServiceMap | None:
         return None
     if service.coverage_radius:
         rounded = COVERAGE_CENTRE_ROUNDED_TO
-        centre = lat_long(
-            round(service.coverage_easting / rounded) * rounded, round(service.coverage_northing / rounded) * rounded
-        ) if service.coverage_easting is not None and service.coverage_northing is not None else None
+        centre = (
+            lat_long(
+                round(service.coverage_easting / rounded) * rounded,
+                round(service.coverage_northing / rounded) * rounded,
+            )
+            if service.coverage_easting is not None and service.coverage_northing is not None
+            else None
+        )
         if centre is not None:
             radius = round(service.coverage_radius_miles * METRES_PER_MILE)
             covers = _lower_first(service.coverage_radius)

@@ -18,7 +18,7 @@ from directory.forms import EmailShortlistForm, SharedCodeForm
 from directory.page_cache import Content, page_response, public_page
 from directory.search import results_page
 from directory.search_log import record_search, search_record_fields, visitor_code
-from directory.service_page import directions_url, last_updated, service_map, with_page_facts
+from directory.service_page import directions_url, last_updated, page_facts, service_map, with_page_facts
 from directory.shortlist import (
     add_all_to_shortlist,
     add_to_shortlist,
@@ -154,11 +154,8 @@ def service_detail(request, pk):
 
 
 def _service_content(request, pk) -> Content:
-    service = get_object_or_404(
-        with_page_facts(public_services()).prefetch_related(
-            "categories", "client_groups", "coverage_areas", "enterprise__checks"
-        ),
-        pk=pk,
+    service = page_facts(
+        get_object_or_404(with_page_facts(public_services()).prefetch_related("enterprise__checks"), pk=pk)
     )
     # What is published is decided by the enterprise, so every other service of this one is published too.
     others = Service.objects.filter(enterprise_id=service.enterprise_id).exclude(pk=service.pk).only("name")

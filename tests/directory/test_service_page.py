@@ -4,10 +4,20 @@ listing is, accessibility as yes / no / not known, home visits, and a small map 
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from enterprises.models import Delivery, ListingEvent
-from tests.factories import make_area, make_enterprise, make_postcode, make_service, make_user
+from enterprises.models import Delivery, EnterpriseCheck, ListingEvent
+from tests.factories import (
+    make_area,
+    make_category,
+    make_client_group,
+    make_enterprise,
+    make_postcode,
+    make_service,
+    make_user,
+)
 
 TILES = "http://127.0.0.1:8999/tiles/{z}/{x}/{y}.png"
 
@@ -141,3 +151,37 @@ class TestChecksByTheCouncil:
 
         assert "Insurance checked 1 October 2026" in html
         assert "Not checked by the council: safeguarding policy" in html
+
+
+@pytest.mark.django_db
+def test_a_service_page_runs_the_same_queries_however_much_it_shows(client, db):
+    """Its types of support, client groups and areas come with the service in one statement: a service with three of
+    each, two checks and two sister services runs no more queries than a bare one, and each shows on the page."""
+    bare = make_service("Quiet walk", venue=make_postcode("HR9 9ZZ", 300000, 220000))
+    listing = make_enterprise("Evesham Friends")
+    staff = make_user("sam@example.org")
+    for kind in ("dbs", "safeguarding"):
+        EnterpriseCheck.objects.create(enterprise=listing, kind=kind, checked_by=staff,
+                                       checked_on=datetime.date(2026, 4, 3))
+    full = make_service(
+        "Dementia day club", enterprise=listing, delivery=[Delivery.VENUE, Delivery.HOME],
+        venue=make_postcode("WR11 4TP", 403900, 243900),
+        categories=[make_category(name) for name in ("Day clubs", "Sitting services", "Peer support")],
+        client_groups=[make_client_group(name) for name in ("Older people", "People with dementia", "Carers")],
+        coverage_areas=[make_area(name, 400000 + 1000 * n, 240000, council=listing.council)
+                        for n, name in enumerate(("Evesham", "Pershore", "Broadway"))],
+    )
+    for name in ("Lunch club", "Tea dance"):
+        make_service(name, enterprise=listing)
+
+    counts = []
+    for service in (bare, full):
+        page(client, service)  # the catalogue and session read once
+        with CaptureQueriesContext(connection) as queries:
+            html = page(client, service)
+        counts.append(len(queries.captured_queries))
+
+    assert counts[0] == counts[1] <= 3
+    for shown in ("Day clubs, Peer support, Sitting services", "People with dementia", "Broadway, Evesham, Pershore",
+                  "Lunch club", "Tea dance", "DBS checks confirmed 3 April 2026"):
+        assert shown in html
