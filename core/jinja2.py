@@ -30,6 +30,7 @@ from markupsafe import Markup
 
 from core import dates
 from core.govuk_fields import MACROS, field_component
+from core.urls import reverse_ids
 
 # Templates of plain text, such as an email's subject and body: nothing in them is escaped, so "Tom & Jerry's" arrives
 # as typed, not as "Tom &amp; Jerry&#39;s". Every other template (HTML) is escaped.
@@ -92,6 +93,8 @@ def environment(template_modules=(), loud_undefined=False, **options) -> Environ
 
 def url(name: str, *args, **kwargs) -> str:
     """`url("referrals:start", service.pk)`: the address of a named URL, as Django's `{% url %}` gives."""
+    if args and not kwargs and all(type(arg) is int for arg in args):
+        return reverse_ids(name, *args)
     return reverse(name, args=args or None, kwargs=kwargs or None)
 
 

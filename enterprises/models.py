@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.dates import govuk_time
+from core.urls import reverse_ids
 from enterprises.postcodes import METRES_PER_MILE
 
 MAX_COVERAGE_MILES = 50
@@ -390,7 +391,7 @@ class ServiceFacts:
     and the light rows the results page reads (directory/search.py), so each rule is written once."""
 
     def get_absolute_url(self):
-        return reverse("service", kwargs={"pk": self.pk})
+        return reverse_ids("service", self.pk)
 
     @property
     def comes_to_people(self) -> bool:
