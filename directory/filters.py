@@ -1,5 +1,6 @@
 """The public search: every filter a person can use, held in the URL so a search can be bookmarked and shared."""
 
+import copy
 from dataclasses import dataclass
 
 import django_filters
@@ -329,3 +330,16 @@ def _search_url(params) -> str:
     params.pop("page", None)
     query = params.urlencode()
     return reverse("search") + (f"?{query}" if query else "")
+
+
+def search_box_form() -> SearchForm:
+    """The search's words and place boxes alone, unbound, as the home page shows them: the same fields as the
+    search's, without making the whole search (its dozen filters and their choices) to show two boxes."""
+    return _SearchBoxForm()
+
+
+_SearchBoxForm = type(
+    "SearchBoxForm",
+    (SearchForm,),
+    {name: copy.deepcopy(ServiceFilter.base_filters[name]).field for name in ("q", "postcode")},
+)

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.http import safe_next
 from core.notifications import queue_email
 from core.paging import page_links
-from directory.filters import FILTERS, SEARCH, ServiceFilter, taxonomies
+from directory.filters import FILTERS, SEARCH, ServiceFilter, search_box_form, taxonomies
 from directory.forms import EmailShortlistForm, SharedCodeForm
 from directory.page_cache import Content, page_response, public_page
 from directory.search import results_page
@@ -48,7 +48,7 @@ def home(request):
 
 def _home_content(request) -> Content:
     context = {
-        "filter": ServiceFilter(queryset=Service.objects.none(), request=request),
+        "form": search_box_form(),
         "categories": taxonomies(request).categories,
     }
     return Content(
