@@ -6,19 +6,18 @@ are shuffled by a rotation that changes every day, so each provider takes its tu
 """
 
 import difflib
+import functools
 import math
 import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.paginator import Page
 from django.db import connections
 from django.db.models import (
     BooleanField,
-    Case,
     Count,
     F,
     FloatField,
@@ -28,11 +27,10 @@ from django.db.models import (
     QuerySet,
     TextField,
     Value,
-    When,
     Window,
 )
-from django.db.models.functions import MD5, Cast, Concat, Floor, Round
-from django.db.models.lookups import LessThanOrEqual
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import MD5, Cast, Concat, Round
 from django.urls import reverse
 
 from core.paging import counted_page, requested_page
@@ -229,41 +227,6 @@ def _close_place_name(name: str) -> str | None:
     return by_casefold[close[0]] if close else None
 
 
-class _Distance(Func):
-    """`point <-> point`: the straight-line distance between two points on the grid."""
-
-    template = "(%(expressions)s)"
-    arg_joiner = " <-> "
-    output_field = FloatField()
-
-
-def _distance_metres(easting_field: str, northing_field: str, point: GridPoint):
-    return _Distance(
-        Func(F(easting_field), F(northing_field), function="point"),
-        Func(Value(point.easting), Value(point.northing), function="point"),
-    )
-
-
-class _Contains(Func):
-    """`circle @> circle`: PostgreSQL's containment operator, which a GiST index serves."""
-
-    template = "(%(expressions)s)"
-    arg_joiner = " @> "
-    output_field = BooleanField()
-
-
-class _IsAnyOf(Func):
-    """`value = ANY(ARRAY(subquery))`: the array is worked out once, and an index on `value` serves the test."""
-
-    output_field = BooleanField()
-
-    def as_sql(self, compiler, connection, **extra_context):
-        value, array = self.get_source_expressions()
-        value_sql, value_params = compiler.compile(value)
-        array_sql, array_params = compiler.compile(array)
-        return f"{value_sql} = ANY({array_sql})", (*value_params, *array_params)
-
-
 def near(services: QuerySet, place: Place, miles: float) -> QuerySet:
     """Services with a venue within `miles` of the place, or whose coverage reaches it.
 
@@ -276,35 +239,62 @@ def near(services: QuerySet, place: Place, miles: float) -> QuerySet:
     (GiST on COVERAGE_CIRCLE), or an id among the services that list the place's area (primary key). An EXISTS,
     or a box as wide as the widest coverage, in that OR would make it scan every service. The second filter is
     the exact test, on those candidates only.
+
+    In SQL by hand: built from the ORM's expressions (each used two or three times, so copied and resolved each
+    time), these tests took longer to make on every search than PostgreSQL took to answer them.
     """
+    quote = connections[services.db].ops.quote_name
+    service = quote(Service._meta.db_table)
     reach = miles_to_metres(miles)
     e, n = place.point.easting, place.point.northing
-    venue_metres = _distance_metres("venue_easting", "venue_northing", place.point)
-    venue_in_reach = LessThanOrEqual(venue_metres, reach)
-    radius_metres = Cast(F("coverage_radius_miles"), FloatField()) * METRES_PER_MILE
-    coverage_metres = _distance_metres("coverage_easting", "coverage_northing", place.point)
-    reaches_place = Q(LessThanOrEqual(coverage_metres, radius_metres))
-    venue_in_box = Q(venue_easting__range=(e - reach, e + reach), venue_northing__range=(n - reach, n + reach))
-    the_place = Func(Func(Value(e), Value(n), function="point"), Value(0), function="circle")
-    candidates = venue_in_box | Q(_Contains(COVERAGE_CIRCLE, the_place))
+    venue_metres = f"(point({service}.venue_easting, {service}.venue_northing) <-> point(%s, %s))"
+    reaches_place = (
+        f"(point({service}.coverage_easting, {service}.coverage_northing) <-> point(%s, %s))"
+        f" <= ({service}.coverage_radius_miles::double precision * %s)"
+    )
+    reaches_params = [e, n, METRES_PER_MILE]
+    circle, circle_params = _coverage_circle_sql(services.db)
+    candidates = (
+        f"({service}.venue_easting BETWEEN %s AND %s AND {service}.venue_northing BETWEEN %s AND %s)"
+        f" OR ({circle} @> circle(point(%s, %s), 0))"
+    )
+    candidates_params = [e - reach, e + reach, n - reach, n + reach, *circle_params, e, n]
     if place.area_id is not None:
-        covering = Service.coverage_areas.through.objects.filter(area_id=place.area_id).values("service_id")
-        # In the OR of candidates, `pk = ANY(ARRAY(…))`, so that the primary key index serves it; for each
-        # candidate, `pk IN (…)`, which PostgreSQL answers from a hash table built once.
-        candidates |= Q(_IsAnyOf(F("pk"), ArraySubquery(covering)))
-        reaches_place |= Q(pk__in=covering)
+        links = quote(Service.coverage_areas.through._meta.db_table)
+        covering = f"SELECT l.service_id FROM {links} l WHERE l.area_id = %s"
+        # In the OR of candidates, `id = ANY(ARRAY(…))`, so that the primary key index serves it; for each
+        # candidate, `id IN (…)`, which PostgreSQL answers from a hash table built once.
+        candidates += f" OR {service}.id = ANY(ARRAY({covering}))"
+        candidates_params.append(place.area_id)
+        reaches_place += f" OR {service}.id IN ({covering})"
+        reaches_params.append(place.area_id)
+    in_reach = f"({venue_metres} <= %s OR {reaches_place})"
     return (
-        services.filter(candidates)
-        .filter(Q(venue_in_reach) | reaches_place)
+        services.filter(RawSQL(f"({candidates})", candidates_params, output_field=BooleanField()))
+        .filter(RawSQL(in_reach, [e, n, reach, *reaches_params], output_field=BooleanField()))
         .annotate(
-            reaches_place=Case(When(reaches_place, then=Value(True)), default=Value(False)),
-            venue_miles=Case(When(venue_in_reach, then=venue_metres / METRES_PER_MILE), output_field=FloatField()),
-            distance_band=Case(
-                When(reaches_place, then=Value(0)),
-                default=Cast(Floor(venue_metres / METRES_PER_MILE), IntegerField()),
+            reaches_place=RawSQL(
+                f"CASE WHEN ({reaches_place}) THEN true ELSE false END", reaches_params, output_field=BooleanField()
+            ),
+            venue_miles=RawSQL(
+                f"CASE WHEN {venue_metres} <= %s THEN {venue_metres} / %s ELSE NULL END",
+                [e, n, reach, e, n, METRES_PER_MILE],
+                output_field=FloatField(),
+            ),
+            distance_band=RawSQL(
+                f"CASE WHEN ({reaches_place}) THEN 0 ELSE floor({venue_metres} / %s)::integer END",
+                [*reaches_params, e, n, METRES_PER_MILE],
+                output_field=IntegerField(),
             ),
         )
     )
+
+
+@functools.cache
+def _coverage_circle_sql(alias: str) -> tuple[str, tuple]:
+    """COVERAGE_CIRCLE as the ORM writes it: its GiST index serves only the very expression it was made on."""
+    query = Service.objects.all().query
+    return query.get_compiler(alias).compile(COVERAGE_CIRCLE.resolve_expression(query))
 
 
 class _Matches(Func):
