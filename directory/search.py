@@ -26,11 +26,10 @@ from django.db.models import (
     Q,
     QuerySet,
     TextField,
-    Value,
     Window,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import MD5, Cast, Concat, Round
+from django.db.models.functions import Round
 from django.urls import reverse
 
 from core.paging import counted_page, requested_page
@@ -348,9 +347,10 @@ def matching_words(services: QuerySet, words: str, *, near_a_place: bool = False
     return services.filter(matching).annotate(relevance_band=Round(SearchRank(F("search_vector"), query) * 10))
 
 
-def rotation_key(day: date):
+def rotation_key(day: date) -> RawSQL:
     """A per-service key that reshuffles every day: each provider's turn at the top comes round."""
-    return MD5(Concat(Cast("pk", output_field=TextField()), Value(day.isoformat()), output_field=TextField()))
+    service = connections[Service.objects.db].ops.quote_name(Service._meta.db_table)
+    return RawSQL(f"md5({service}.id::text || %s)", [day.isoformat()], output_field=TextField())
 
 
 def fair_order(
