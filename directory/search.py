@@ -13,23 +13,20 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.paginator import Page
 from django.db import connections
 from django.db.models import (
     BooleanField,
     Count,
+    DecimalField,
     F,
     FloatField,
-    Func,
     IntegerField,
-    Q,
     QuerySet,
     TextField,
     Window,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Round
 from django.urls import reverse
 
 from core.paging import counted_page, requested_page
@@ -296,13 +293,6 @@ def _coverage_circle_sql(alias: str) -> tuple[str, tuple]:
     return query.get_compiler(alias).compile(COVERAGE_CIRCLE.resolve_expression(query))
 
 
-class _Matches(Func):
-    """`ts_match_vq(document, query)`: the function behind `document @@ query`, which no index serves."""
-
-    function = "ts_match_vq"
-    output_field = BooleanField()
-
-
 def _synonym_rewrites(connection) -> str:
     """The SELECT whose rows `ts_rewrite` applies to a search's words (`%L`, put in by `format`): each synonym whose
     words are among them (read as search words are, and, of several words, also as the quoted phrase) becomes its
@@ -317,34 +307,32 @@ def _synonym_rewrites(connection) -> str:
                 WHERE %L::tsquery @> target AND numnode(target) > 0 AND numnode({also_find}) > 0"""
 
 
-class _SearchWords(SearchQuery):
-    """The words as the search reads them (`websearch_to_tsquery`), with the words people use widened by the
-    synonyms staff gave them: a search for "day centre evesham" becomes ("day centre" or "day club") and "evesham".
-    Worked out once inside the search's own statement (a scalar subquery): no query of its own, nothing to cache.
-    Only the synonyms whose words the search has are read (`@>`: every word of one is in the other)."""
-
-    def __init__(self, words: str):
-        super().__init__(words, search_type="websearch", config=SEARCH_CONFIG)
-
-    def as_sql(self, compiler, connection, **extra_context):
-        sql, params = super().as_sql(compiler, connection, **extra_context)
-        return (
-            f"(SELECT ts_rewrite(typed.query, format(%s, typed.query::text)) FROM (SELECT {sql} AS query) typed)",
-            [_synonym_rewrites(connection), *params],
-        )
+# The words as the search reads them (`websearch_to_tsquery`), with the words people use widened by the synonyms staff
+# gave them: a search for "day centre evesham" becomes ("day centre" or "day club") and "evesham". Worked out once
+# inside the search's own statement (a scalar subquery): no query of its own, nothing to cache. Only the synonyms whose
+# words the search has are read (`@>`: every word of one is in the other). Its parameters: the synonyms' SELECT
+# (`_synonym_rewrites`), the search configuration, the words.
+_SEARCH_WORDS = """(SELECT ts_rewrite(typed.query, format(%s, typed.query::text))
+                     FROM (SELECT websearch_to_tsquery(%s::regconfig, %s) AS query) typed)"""
 
 
 def matching_words(services: QuerySet, words: str, *, near_a_place: bool = False) -> QuerySet:
     """Services whose text matches the words or the synonyms of words among them, each annotated with its
-    `relevance_band`.
+    `relevance_band` (its rank in tenths, rounded).
 
-    Alone, the full-text index finds them. Near a place, each service the place's indexes found is tested instead
-    (the same test, written so that no index serves it): a common word ("club", "help") is in tens of thousands of
-    services, and reading them all from the full-text index cost more than testing the few hundred near the place.
+    Alone, the full-text index finds them (`@@`). Near a place, each service the place's indexes found is tested
+    instead with `ts_match_vq`, the function behind `@@`, which no index serves: a common word ("club", "help") is in
+    tens of thousands of services, and reading them all from the full-text index cost more than testing the few
+    hundred near the place. In SQL by hand, as `near` is, and for the same reason.
     """
-    query = _SearchWords(words)
-    matching = Q(_Matches(F("search_vector"), query)) if near_a_place else Q(search_vector=query)
-    return services.filter(matching).annotate(relevance_band=Round(SearchRank(F("search_vector"), query) * 10))
+    connection = connections[services.db]
+    vector = f"{connection.ops.quote_name(Service._meta.db_table)}.search_vector"
+    query, params = _SEARCH_WORDS, [_synonym_rewrites(connection), SEARCH_CONFIG, words]
+    test = f"ts_match_vq({vector}, {query})" if near_a_place else f"{vector} @@ {query}"
+    relevance = f"round((ts_rank({vector}, {query}) * 10)::numeric(1000, 15), 0)"
+    return services.filter(RawSQL(test, params, output_field=BooleanField())).annotate(
+        relevance_band=RawSQL(relevance, params, output_field=DecimalField())
+    )
 
 
 def rotation_key(day: date) -> RawSQL:
