@@ -165,7 +165,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            "core.static_files.HashedStaticFilesStorage"
             if env_bool("HASHED_STATIC", default=PRODUCTION)
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
