@@ -1,4 +1,4 @@
-"""Production's static files (core/static_files.py): every file a page loads, the scripts that scripts import
+"""Production's static files (core/static_files.py): every file a page loads, the files that scripts load
 included, has a name that changes with its content, so browsers may keep it for good."""
 
 import json
@@ -21,14 +21,16 @@ def test_the_scripts_our_scripts_import_are_asked_for_by_their_hashed_names(tmp_
     call_command("collectstatic", "--no-input", verbosity=0)
 
     hashed = json.loads((tmp_path / "staticfiles.json").read_text())["paths"]
-    imported = {}
-    for name in ("dist/app.js", "dist/map.js"):
-        text = (tmp_path / hashed[name]).read_text()
-        imported[name] = re.findall(r'(?:from\s*|import\(\s*)"\./([^"]+)"', text)
-    assert imported == {
-        "dist/app.js": [hashed["dist/govuk-frontend.min.js"].removeprefix("dist/"),
-                        hashed["dist/map.js"].removeprefix("dist/"),
-                        hashed["dist/location.js"].removeprefix("dist/")],
-        "dist/map.js": [hashed["dist/leaflet.js"].removeprefix("dist/")],
+
+    def hashed_name(name):
+        return hashed[f"dist/{name}"].removeprefix("dist/")
+
+    loads = {}
+    for name in ("app.js", "map.js"):
+        text = (tmp_path / "dist" / hashed_name(name)).read_text()
+        loads[name] = re.findall(r'(?:from\s*|import\(\s*|new URL\()"\./([^"]+)"', text)
+    assert loads == {
+        "app.js": [hashed_name("govuk-frontend.min.js"), hashed_name("map.js"), hashed_name("location.js")],
+        "map.js": [hashed_name("leaflet.js"), hashed_name("leaflet.css")],
     }
-    assert all(re.fullmatch(r"dist/[a-z.-]+\.[0-9a-f]{12}\.js", hashed[name]) for name in imported)
+    assert all(re.fullmatch(r"[a-z.-]+\.[0-9a-f]{12}\.(js|css)", file) for file in loads["app.js"] + loads["map.js"])
