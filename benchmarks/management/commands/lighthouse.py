@@ -15,8 +15,9 @@ and a service page, served as production serves them.
    and HTML) stay in the work directory it names.
 
 It uses whatever database the settings point to (the demo data: `make run`'s set-up) and changes nothing in it but
-the search records its results page adds (deleted afterwards). It is a measurement, not a test: it exits 0 whatever
-the scores, and `make test` does not run it.
+the search records its results page adds, which it deletes afterwards (those since it started from that page's
+postcode district). It is a measurement, not a test: it exits 0 whatever the scores, and `make test` does not run
+it.
 """
 
 import json
@@ -27,6 +28,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -101,7 +103,11 @@ class Command(BaseCommand):
                 results[name] = self.measure(name, f"http://127.0.0.1:{port}{path}", chrome, work, options)
         finally:
             app.stop()
-            SearchRecord.objects.filter(pk__gt=searches_before).delete()
+            # Only the records of our own results page: others may be searching the same database meanwhile.
+            postcode = parse_qs(urlsplit(pages.get("results", "")).query).get("postcode", [""])[0].strip()
+            if postcode:
+                SearchRecord.objects.filter(pk__gt=searches_before,
+                                            postcode_district=postcode.upper().split()[0]).delete()
         self.report(pages, results, options)
         self.stdout.write(f"\nThe reports (JSON and HTML) are in {work}.")
 
