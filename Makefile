@@ -32,6 +32,13 @@ bench: install frontend db
 loadtest: install frontend db demo
 	$(PY) manage.py loadtest $(if $(OUTAGE),--outage $(OUTAGE))
 
+# Lighthouse's mobile performance score, and its main metrics, for the home page, a results page and a service page,
+# served by gunicorn with production settings and whitenoise's compressed files. It runs the pinned `lighthouse` npm
+# package through npx (fetched once, not a project dependency) in Debian's chromium, one page at a time.
+.PHONY: lighthouse
+lighthouse: install frontend db demo
+	$(PY) manage.py lighthouse
+
 .PHONY: backup-check
 backup-check: install  # pg_dump the database, restore it into a scratch database, compare (docs/deployment.md)
 	$(PY) manage.py backup_check

@@ -178,7 +178,7 @@ class RequestLogMiddleware:
 
 def _replace_keeping_headers(old: HttpResponse, new: HttpResponse) -> HttpResponse:
     """`new`, with the headers the outer middleware put on `old` (security headers, Vary), except its content's."""
-    own = {"content-type", "content-length", "retry-after", "cache-control"}
+    own = {"content-type", "content-length", "content-encoding", "retry-after", "cache-control"}
     for name, value in old.items():
         if name.lower() not in own and name not in new:
             new[name] = value

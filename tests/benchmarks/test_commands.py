@@ -49,7 +49,7 @@ def test_the_query_recorder_counts_and_times_every_query():
     assert (recorder.count, recorder.seconds) == (0, 0.0)
 
 
-@pytest.mark.parametrize("name", ["bench", "bench_reports", "loadtest", "seed_scale"])
+@pytest.mark.parametrize("name", ["bench", "bench_reports", "lighthouse", "loadtest", "seed_scale"])
 def test_each_command_builds_its_help(name):
     command = load_command_class("benchmarks", name)
 
