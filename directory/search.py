@@ -237,7 +237,9 @@ def near(services: QuerySet, place: Place, miles: float) -> QuerySet:
     the exact test, on those candidates only.
 
     In SQL by hand: built from the ORM's expressions (each used two or three times, so copied and resolved each
-    time), these tests took longer to make on every search than PostgreSQL took to answer them.
+    time), these tests took longer to make on every search than PostgreSQL took to answer them. The SQL names the
+    service table itself, so run what this returns as a query of its own, never inside another (`pk__in=`), where
+    Django gives that table another name.
     """
     quote = connections[services.db].ops.quote_name
     service = quote(Service._meta.db_table)

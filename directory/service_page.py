@@ -33,7 +33,8 @@ def with_page_facts(services):
     gives each service what its page reads of them.
 
     In SQL by hand: built with the ORM's expressions, these took longer to compile on every page than the whole
-    query took to run, and three more queries (`prefetch_related`) took longer to set up than to answer."""
+    query took to run, and three more queries (`prefetch_related`) took longer to set up than to answer. The SQL
+    names the service table itself: run what this returns as a query of its own, never inside another."""
     quote = connections[services.db].ops.quote_name
     service, area, event = (quote(model._meta.db_table) for model in (Service, Area, ListingEvent))
     venue_town = RawSQL(
