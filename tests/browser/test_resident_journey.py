@@ -57,7 +57,7 @@ def then_printing_shows_the_results_without_the_filters_or_footer(page: Page) ->
     try:
         expect(page.locator(".app-result-list")).to_be_visible()
         expect(page.get_by_role("heading", level=1)).to_be_visible()
-        expect(page.locator(".app-search-layout__filters")).to_be_hidden()
+        expect(page.locator(".app-search-filters")).to_be_hidden()
         expect(page.get_by_role("contentinfo")).to_be_hidden()
         expect(page.get_by_role("button", name="Add Tuesday Lunch and Chat to shortlist")).to_be_hidden()
     finally:

@@ -53,7 +53,7 @@ def then_the_first_result_is_above_the_filters(page: Page, *, javascript: bool) 
 def then_the_filters_are_a_column_beside_the_results(page: Page) -> None:
     filters, results = page.locator("#filters").bounding_box(), page.locator("#results").bounding_box()
     assert filters["x"] > results["x"] + results["width"] - 1
-    assert abs(filters["y"] - page.locator(".app-search-layout__results").bounding_box()["y"]) < 5
+    assert abs(filters["y"] - page.locator(".app-filter-layout__content").bounding_box()["y"]) < 5
 
 
 def when_they_open_the_filters(page: Page, *, javascript: bool, phone: bool, chosen: int = 0) -> None:
