@@ -24,16 +24,14 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from benchmarks.management.commands.loadtest import App, free_port, get, production_environment
+from benchmarks.management.commands.loadtest import App, collect_static_for_production, free_port, get
 from benchmarks.scale import SCALE_COUNCIL_NAME
 from directory.models import SearchRecord
 from enterprises.models import Service
@@ -85,8 +83,7 @@ class Command(BaseCommand):
         work = Path(tempfile.mkdtemp(prefix="lighthouse-"))
         if not options["skip_collectstatic"]:
             self.stdout.write("collectstatic with production settings…")
-            subprocess.run([sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), "collectstatic",
-                            "--no-input", "--verbosity=0"], check=True, env=production_environment())
+            collect_static_for_production()
         searches_before = SearchRecord.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         port = free_port()
         app = App(port, 2, 2, work)

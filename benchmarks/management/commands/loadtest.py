@@ -199,8 +199,7 @@ class Command(BaseCommand):
             self.stdout.write("Adding the Worcestershire demo…")
             call_command("seed_demo", stdout=self.stdout._out)
         self.stdout.write("collectstatic with production settings…")
-        subprocess.run([*manage, "collectstatic", "--no-input", "--verbosity=0"], check=True,
-                       env=production_environment())
+        collect_static_for_production()
         self.stdout.write(f"  set-up done in {time.perf_counter() - step:.1f} s")
 
     def kinds(self, work: Path, only: list[str] | None, per_kind: int = SEARCHES_PER_KIND,
@@ -498,6 +497,13 @@ def production_environment() -> dict:
         "HASHED_STATIC": "true",
         "DEBUG": "false",
     }
+
+
+def collect_static_for_production() -> None:
+    """collectstatic as production runs it: the hashed, compressed names that whitenoise serves."""
+    manage = str(Path(settings.BASE_DIR) / "manage.py")
+    subprocess.run([sys.executable, manage, "collectstatic", "--no-input", "--verbosity=0"], check=True,
+                   env=production_environment())
 
 
 def production_conn_max_age():
