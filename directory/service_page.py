@@ -134,14 +134,9 @@ def service_map(service) -> ServiceMap | None:
         return None
     if service.coverage_radius:
         rounded = COVERAGE_CENTRE_ROUNDED_TO
-        centre = (
-            lat_long(
-                round(service.coverage_easting / rounded) * rounded,
-                round(service.coverage_northing / rounded) * rounded,
-            )
-            if service.coverage_easting is not None and service.coverage_northing is not None
-            else None
-        )
+        centre = lat_long(
+            round(service.coverage_easting / rounded) * rounded, round(service.coverage_northing / rounded) * rounded
+        ) if service.coverage_easting is not None and service.coverage_northing is not None else None
         if centre is not None:
             radius = round(service.coverage_radius_miles * METRES_PER_MILE)
             covers = _lower_first(service.coverage_radius)
