@@ -1,8 +1,7 @@
 """What the public service page tells a family beyond the listing's own fields: the venue's town, how to get there,
 how fresh the listing is, the accessibility answers, and what its small map shows (issue 15).
 
-Everything here is read in the service page's one query for the service (`with_page_facts`) or worked out from it,
-so the page runs no more queries than before.
+Everything here is read in the service page's one query (`with_page_facts`) or worked out from it.
 """
 
 from dataclasses import dataclass
@@ -14,7 +13,7 @@ from django.db.models import CharField, DateTimeField, Field
 from django.db.models.expressions import RawSQL
 
 from core.geo import lat_long
-from enterprises.models import Area, Category, ClientGroup, ListingEvent, Service
+from enterprises.models import Area, Category, ClientGroup, EnterpriseCheck, ListingEvent, Service
 
 # A venue is "in" the council's nearest named place only when that place's centre is this close (metres).
 TOWN_WITHIN_METRES = 6000
@@ -29,12 +28,12 @@ METRES_PER_MILE = 1609.344
 def with_page_facts(services):
     """The services with `venue_town` (the name of the council's nearest area to the venue, if near) and
     `council_checked_at` (when the council last approved or reviewed the listing, or approved a change to it), and
-    their types of support, client groups and coverage areas, all in the same query: `page_facts(service)` then
-    gives each service what its page reads of them.
+    the rows their pages list (types of support, client groups, coverage areas, the listing's checks and its other
+    services), all in the same query: `page_facts(service)` then gives each service what its page reads of them.
 
     In SQL by hand: built with the ORM's expressions, these took longer to compile on every page than the whole
-    query took to run, and three more queries (`prefetch_related`) took longer to set up than to answer. The SQL
-    names the service table itself: run what this returns as a query of its own, never inside another."""
+    query took to run, and the queries for the rows (`prefetch_related`) took longer to set up than to answer. The
+    SQL names the service table itself: run what this returns as a query of its own, never inside another."""
     quote = connections[services.db].ops.quote_name
     service, area, event = (quote(model._meta.db_table) for model in (Service, Area, ListingEvent))
     venue_town = RawSQL(
@@ -55,36 +54,80 @@ def with_page_facts(services):
         [COUNCIL_CHECKS],
         output_field=DateTimeField(),
     )
-    related = {
-        f"{name}_rows": RawSQL(_related_rows(service, name, quote), [], output_field=Field()) for name in RELATED
+    rows = {
+        f"{name}_rows": RawSQL(_json_rows(model, where(service, quote), quote), [], output_field=Field())
+        for name, (model, where) in LISTED.items()
     }
-    return services.annotate(venue_town=venue_town, council_checked_at=council_checked_at, **related)
+    return services.annotate(venue_town=venue_town, council_checked_at=council_checked_at, **rows)
 
 
-# Each service's related rows that its page reads, in their models' own order.
-RELATED = {"categories": Category, "client_groups": ClientGroup, "coverage_areas": Area}
+def _linked(name: str):
+    """`where` for the related rows of the service's many-to-many field `name`."""
+
+    def where(service: str, quote) -> str:
+        field = Service._meta.get_field(name)
+        links = field.remote_field.through._meta
+        link_to_service = quote(links.get_field(field.m2m_field_name()).column)
+        link_to_related = quote(links.get_field(field.m2m_reverse_field_name()).column)
+        return f"""r.id IN (SELECT l.{link_to_related} FROM {quote(links.db_table)} l
+                             WHERE l.{link_to_service} = {service}.id)"""
+
+    return where
 
 
-def _related_rows(service: str, name: str, quote) -> str:
-    field = Service._meta.get_field(name)
-    model, links = field.related_model, field.remote_field.through._meta
-    link_to_service = quote(links.get_field(field.m2m_field_name()).column)
-    link_to_related = quote(links.get_field(field.m2m_reverse_field_name()).column)
+def _listing_checks(service: str, quote) -> str:
+    return f"r.{quote('enterprise_id')} = {service}.{quote('enterprise_id')}"
+
+
+def _other_services(service: str, quote) -> str:
+    return f"r.{quote('enterprise_id')} = {service}.{quote('enterprise_id')} AND r.id <> {service}.id"
+
+
+# What a service's page lists, each as (its model, which of its rows): read as JSON in the service's own query.
+LISTED = {
+    "categories": (Category, _linked("categories")),
+    "client_groups": (ClientGroup, _linked("client_groups")),
+    "coverage_areas": (Area, _linked("coverage_areas")),
+    "checks": (EnterpriseCheck, _listing_checks),
+    "other_services": (Service, _other_services),
+}
+# Of the other services, the page shows only their names and links.
+OTHER_SERVICE_FIELDS = ("id", "name")
+
+
+def _fields(model) -> list:
+    fields = model._meta.concrete_fields
+    return [field for field in fields if field.attname in OTHER_SERVICE_FIELDS] if model is Service else fields
+
+
+def _json_rows(model, where: str, quote) -> str:
+    """SQL for the `model` rows matching `where` (about the rows as `r`), as a JSON array in the model's order."""
+    meta = model._meta
+
+    def column(name: str) -> str:
+        return quote(meta.pk.column if name == "pk" else meta.get_field(name).column)
+
     order = ", ".join(
-        f"r.{quote(key.removeprefix('-'))}{' DESC' if key.startswith('-') else ''}" for key in model._meta.ordering
+        f"r.{column(key.removeprefix('-'))}{' DESC' if key.startswith('-') else ''}" for key in meta.ordering
     )
-    return f"""SELECT coalesce(json_agg(row_to_json(r) ORDER BY {order}), '[]') FROM {quote(model._meta.db_table)} r
-                WHERE r.id IN (SELECT l.{link_to_related} FROM {quote(links.db_table)} l
-                                WHERE l.{link_to_service} = {service}.id)"""
+    columns = ", ".join(f"'{field.attname}', r.{quote(field.column)}" for field in _fields(model))
+    return f"""SELECT coalesce(json_agg(json_build_object({columns}) ORDER BY {order}, r.id), '[]')
+                 FROM {quote(meta.db_table)} r WHERE {where}"""
 
 
 def page_facts(service: Service) -> Service:
-    """The service, its related rows (as `with_page_facts` read them) answering `service.categories.all()` and the
-    rest as prefetch_related would have left them, with no query."""
-    for name, model in RELATED.items():
-        fields = [field.attname for field in model._meta.concrete_fields]
-        rows = getattr(service, f"{name}_rows")
-        _prefetched(service, name, [model.from_db(service._state.db, fields, [row[f] for f in fields]) for row in rows])
+    """The service, with the rows `with_page_facts` read answering `service.categories.all()`, the listing's
+    `checks.all()` (as prefetch_related would have left them, with no query) and `service.other_services`."""
+    for name, (model, _) in LISTED.items():
+        fields = _fields(model)
+        objects = [
+            model.from_db(service._state.db, [f.attname for f in fields], [f.to_python(row[f.attname]) for f in fields])
+            for row in getattr(service, f"{name}_rows")
+        ]
+        if name == "other_services":
+            service.other_services = objects
+        else:
+            _prefetched(service.enterprise if name == "checks" else service, name, objects)
     return service
 
 

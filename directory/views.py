@@ -154,14 +154,11 @@ def service_detail(request, pk):
 
 
 def _service_content(request, pk) -> Content:
-    service = page_facts(
-        get_object_or_404(with_page_facts(public_services()).prefetch_related("enterprise__checks"), pk=pk)
-    )
-    # What is published is decided by the enterprise, so every other service of this one is published too.
-    others = Service.objects.filter(enterprise_id=service.enterprise_id).exclude(pk=service.pk).only("name")
+    service = page_facts(get_object_or_404(with_page_facts(public_services()), pk=pk))
     context = {
         "service": service,
-        "other_services": others,
+        # What is published is decided by the enterprise, so every other service of this one is published too.
+        "other_services": service.other_services,
         "accessibility": service.accessibility_answers(),
         "directions": directions_url(service.venue_postcode) if service.venue_postcode else None,
         "updated_at": last_updated(service),
