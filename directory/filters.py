@@ -186,8 +186,9 @@ class ServiceFilter(django_filters.FilterSet):
         super().__init__(data, *args, **kwargs)
         self.day = day or timezone.localdate()
         self.taxonomies = taxonomies(self.request)
-        self.filters["category"].extra["choices"] = Taxonomies.choices(self.taxonomies.categories)
-        self.filters["client_group"].extra["choices"] = Taxonomies.choices(self.taxonomies.client_groups)
+
+    def get_form_class(self):
+        return search_form_class(self.request)
 
     @property
     def place(self) -> Place | None:
@@ -324,6 +325,20 @@ class ServiceFilter(django_filters.FilterSet):
         chosen = value if isinstance(value, list) else [value]
         names = [label for key, label in field.choices if key in chosen]
         return f"“{field.label}: {', '.join(names)}”"
+
+
+def _search_form_class() -> type[SearchForm]:
+    """The search's form, with the types of support and client groups among its choices."""
+    filters = copy.deepcopy(ServiceFilter.base_filters)
+    current = taxonomies()
+    filters["category"].extra["choices"] = Taxonomies.choices(current.categories)
+    filters["client_group"].extra["choices"] = Taxonomies.choices(current.client_groups)
+    return type("ServiceFilterForm", (SearchForm,), {name: filter_.field for name, filter_ in filters.items()})
+
+
+# Made once per process per catalogue version, not on every search: making a form class from a dozen filters took
+# longer than cleaning what was typed into it.
+search_form_class = PerCatalogueVersion(_search_form_class)
 
 
 def _search_url(params) -> str:
