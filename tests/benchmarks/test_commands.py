@@ -2,6 +2,7 @@
 (benchmarks/traffic.py: never a few URLs repeated); each command still builds, and the two that can run inside a test
 do; the load test's wrk script walks its URLs without repeating one."""
 
+import os
 import re
 import shutil
 import threading
@@ -11,13 +12,14 @@ from io import StringIO
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+import psutil
 import pytest
 from django.core.management import call_command, load_command_class
 from django.db import connection
 
 from benchmarks.common import WORDS, QueryRecorder, percentile
 from benchmarks.management.commands.loadtest import Command as LoadTest
-from benchmarks.management.commands.loadtest import run_wrk
+from benchmarks.management.commands.loadtest import Sampler, run_wrk
 from directory.models import SearchRecord
 from enterprises.models import Enterprise, Service
 from tests.demo.test_seed import make_town_postcodes
@@ -137,3 +139,15 @@ def test_wrk_asks_for_each_path_of_its_file_once_before_any_again(tmp_path):
 
     assert found["requests"] > 0 and found["paths"] == 200_000
     assert set(_Paths.seen) <= set(paths) and max(_Paths.seen.values()) == 1
+
+
+def test_the_load_test_counts_each_process_cpu_once_when_the_clock_is_adjusted(monkeypatch):
+    """The machine's clock moved during a run (a virtual machine's clock is corrected now and then): the app's CPU
+    for that phase read 649-949% of two cores, because each process seemed new and its CPU time counted twice."""
+    sampler = Sampler(app=None, postgres=None)
+    first = sampler.cpu("app", [psutil.Process(os.getpid())])
+    booted = psutil.boot_time()
+    monkeypatch.setattr(psutil._pslinux, "boot_time", lambda: booted + 1)  # the clock, 1 s later than it was
+    second = sampler.cpu("app", [psutil.Process(os.getpid())])
+
+    assert first <= second < first + 1

@@ -618,6 +618,13 @@ def get(port, path, *, method="GET", body=None, headers=None, timeout=10, every_
 # Measuring CPU --------------------------------------------------------------------------------------------------------
 
 
+def started_ticks(pid: int) -> int:
+    """When a process started, in clock ticks since the machine booted. Not psutil's create_time(): that adds the boot
+    time as the clock now gives it, so a clock adjustment during a run made one process look like two, and counted
+    its CPU time twice."""
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19])
+
+
 class Sampler:
     """Every second: the CPU time used so far by the app's processes, by PostgreSQL's, and by the whole machine."""
 
@@ -641,7 +648,7 @@ class Sampler:
             machine = psutil.cpu_times()
             self.samples.append((time.time(), self.cpu("app", self.app.processes()),
                                  self.cpu("postgres", self.postgres.processes()) if self.postgres else None,
-                                 machine.user + machine.system + machine.nice, os.getloadavg()))
+                                 machine.user + machine.system + machine.nice, os.getloadavg(), time.monotonic()))
             self.stopping.wait(1)
 
     def cpu(self, group, processes):
@@ -650,8 +657,8 @@ class Sampler:
         for process in processes:
             try:
                 times = process.cpu_times()
-                seen[process.pid, process.create_time()] = times.user + times.system
-            except psutil.NoSuchProcess:
+                seen[process.pid, started_ticks(process.pid)] = times.user + times.system
+            except (psutil.NoSuchProcess, OSError):
                 pass
         return sum(seen.values())
 
@@ -661,7 +668,7 @@ class Sampler:
             return {"app_cpu_percent": None, "postgres_cpu_percent": None, "machine_cpu_percent": None,
                     "loadavg": None}
         first, last = window[0], window[-1]
-        span = last[0] - first[0]
+        span = last[5] - first[5]
         app_cpu = (last[1] - first[1]) / span * 100
         pg_cpu = (last[2] - first[2]) / span * 100 if first[2] is not None else None
         machine = (last[3] - first[3]) / span * 100
