@@ -93,7 +93,7 @@ def environment(template_modules=(), loud_undefined=False, **options) -> Environ
 
 def url(name: str, *args, **kwargs) -> str:
     """`url("referrals:start", service.pk)`: the address of a named URL, as Django's `{% url %}` gives."""
-    if args and not kwargs and all(type(arg) is int for arg in args):
+    if not kwargs and all(type(arg) is int for arg in args):
         return reverse_ids(name, *args)
     return reverse(name, args=args or None, kwargs=kwargs or None)
 

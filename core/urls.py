@@ -1,5 +1,6 @@
-"""The addresses of named URLs whose arguments are ids, worked out once: a page of 20 results needs about 70 of
-them, and Django's reverse() took longer than writing the rest of a result."""
+"""The addresses of named URLs whose arguments are ids (or that take none), worked out once: a page of 20 results
+needs about 70 of them, every page's header and footer a dozen, and Django's reverse() took longer than writing the
+rest of a result."""
 
 import functools
 
