@@ -5,10 +5,11 @@ Everything here is read in the service page's one query (`with_page_facts`) or w
 """
 
 from dataclasses import dataclass
+from typing import Callable
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db import connections
+from django.db import connections, models
 from django.db.models import CharField, DateTimeField, Field
 from django.db.models.expressions import RawSQL
 
@@ -55,14 +56,14 @@ def with_page_facts(services):
         output_field=DateTimeField(),
     )
     rows = {
-        f"{name}_rows": RawSQL(_json_rows(model, where(service, quote), quote), [], output_field=Field())
-        for name, (model, where) in LISTED.items()
+        f"{name}_rows": RawSQL(_json_rows(listed, service, quote), [], output_field=Field())
+        for name, listed in LISTED.items()
     }
     return services.annotate(venue_town=venue_town, council_checked_at=council_checked_at, **rows)
 
 
 def _linked(name: str):
-    """`where` for the related rows of the service's many-to-many field `name`."""
+    """`where` for the rows of the service's many-to-many field `name`."""
 
     def where(service: str, quote) -> str:
         field = Service._meta.get_field(name)
@@ -75,34 +76,41 @@ def _linked(name: str):
     return where
 
 
-def _listing_checks(service: str, quote) -> str:
+def _same_listing(service: str, quote) -> str:
     return f"r.{quote('enterprise_id')} = {service}.{quote('enterprise_id')}"
 
 
 def _other_services(service: str, quote) -> str:
-    return f"r.{quote('enterprise_id')} = {service}.{quote('enterprise_id')} AND r.id <> {service}.id"
+    return f"{_same_listing(service, quote)} AND r.id <> {service}.id"
 
 
-# What a service's page lists, each as (its model, which of its rows): read as JSON in the service's own query.
+@dataclass(frozen=True)
+class Listed:
+    """Rows a service's page lists: of `model`, those `where(service_table, quote)` gives (about the rows as `r`),
+    with `fields` of them (all when None)."""
+
+    model: type[models.Model]
+    where: Callable[[str, Callable], str]
+    fields: tuple[str, ...] | None = None
+
+    def concrete_fields(self) -> list:
+        fields = self.model._meta.concrete_fields
+        return [field for field in fields if self.fields is None or field.attname in self.fields]
+
+
+# What a service's page lists, read as JSON in the service's own query.
 LISTED = {
-    "categories": (Category, _linked("categories")),
-    "client_groups": (ClientGroup, _linked("client_groups")),
-    "coverage_areas": (Area, _linked("coverage_areas")),
-    "checks": (EnterpriseCheck, _listing_checks),
-    "other_services": (Service, _other_services),
+    "categories": Listed(Category, _linked("categories")),
+    "client_groups": Listed(ClientGroup, _linked("client_groups")),
+    "coverage_areas": Listed(Area, _linked("coverage_areas")),
+    "checks": Listed(EnterpriseCheck, _same_listing),  # the listing's, for enterprise.checks.all()
+    "other_services": Listed(Service, _other_services, fields=("id", "name")),  # their names and links
 }
-# Of the other services, the page shows only their names and links.
-OTHER_SERVICE_FIELDS = ("id", "name")
 
 
-def _fields(model) -> list:
-    fields = model._meta.concrete_fields
-    return [field for field in fields if field.attname in OTHER_SERVICE_FIELDS] if model is Service else fields
-
-
-def _json_rows(model, where: str, quote) -> str:
-    """SQL for the `model` rows matching `where` (about the rows as `r`), as a JSON array in the model's order."""
-    meta = model._meta
+def _json_rows(listed: Listed, service: str, quote) -> str:
+    """SQL for the rows `listed` describes, as a JSON array in their model's order."""
+    meta = listed.model._meta
 
     def column(name: str) -> str:
         return quote(meta.pk.column if name == "pk" else meta.get_field(name).column)
@@ -110,18 +118,20 @@ def _json_rows(model, where: str, quote) -> str:
     order = ", ".join(
         f"r.{column(key.removeprefix('-'))}{' DESC' if key.startswith('-') else ''}" for key in meta.ordering
     )
-    columns = ", ".join(f"'{field.attname}', r.{quote(field.column)}" for field in _fields(model))
+    columns = ", ".join(f"'{field.attname}', r.{quote(field.column)}" for field in listed.concrete_fields())
     return f"""SELECT coalesce(json_agg(json_build_object({columns}) ORDER BY {order}, r.id), '[]')
-                 FROM {quote(meta.db_table)} r WHERE {where}"""
+                 FROM {quote(meta.db_table)} r WHERE {listed.where(service, quote)}"""
 
 
 def page_facts(service: Service) -> Service:
     """The service, with the rows `with_page_facts` read answering `service.categories.all()`, the listing's
     `checks.all()` (as prefetch_related would have left them, with no query) and `service.other_services`."""
-    for name, (model, _) in LISTED.items():
-        fields = _fields(model)
+    for name, listed in LISTED.items():
+        fields = listed.concrete_fields()
         objects = [
-            model.from_db(service._state.db, [f.attname for f in fields], [f.to_python(row[f.attname]) for f in fields])
+            listed.model.from_db(
+                service._state.db, [f.attname for f in fields], [f.to_python(row[f.attname]) for f in fields]
+            )
             for row in getattr(service, f"{name}_rows")
         ]
         if name == "other_services":
