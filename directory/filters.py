@@ -1,6 +1,7 @@
 """The public search: every filter a person can use, held in the URL so a search can be bookmarked and shared."""
 
 import copy
+import functools
 from dataclasses import dataclass
 
 import django_filters
@@ -92,6 +93,13 @@ class Taxonomies:
     @staticmethod
     def ids(terms: tuple[Term, ...], slugs) -> list[int]:
         return [term.id for term in terms if term.slug in slugs]
+
+    @functools.cached_property
+    def search_form(self) -> type["SearchForm"]:
+        """The search's form class with these types of support and client groups among its choices: made once per
+        catalogue version with them, not on every search (making a form class from a dozen filters took longer than
+        cleaning what was typed into it)."""
+        return _search_form_class(self)
 
 
 def _read_taxonomies() -> Taxonomies:
@@ -188,7 +196,7 @@ class ServiceFilter(django_filters.FilterSet):
         self.taxonomies = taxonomies(self.request)
 
     def get_form_class(self):
-        return search_form_class(self.request)
+        return self.taxonomies.search_form
 
     @property
     def place(self) -> Place | None:
@@ -327,18 +335,11 @@ class ServiceFilter(django_filters.FilterSet):
         return f"“{field.label}: {', '.join(names)}”"
 
 
-def _search_form_class() -> type[SearchForm]:
-    """The search's form, with the types of support and client groups among its choices."""
+def _search_form_class(current: Taxonomies) -> type[SearchForm]:
     filters = copy.deepcopy(ServiceFilter.base_filters)
-    current = taxonomies()
     filters["category"].extra["choices"] = Taxonomies.choices(current.categories)
     filters["client_group"].extra["choices"] = Taxonomies.choices(current.client_groups)
     return type("ServiceFilterForm", (SearchForm,), {name: filter_.field for name, filter_ in filters.items()})
-
-
-# Made once per process per catalogue version, not on every search: making a form class from a dozen filters took
-# longer than cleaning what was typed into it.
-search_form_class = PerCatalogueVersion(_search_form_class)
 
 
 def _search_url(params) -> str:

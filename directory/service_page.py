@@ -65,32 +65,48 @@ def with_page_facts(services):
 def _linked(name: str):
     """`where` for the rows of the service's many-to-many field `name`."""
 
-    def where(service: str, quote) -> str:
+    def where(model, service: str, quote) -> str:
         field = Service._meta.get_field(name)
         links = field.remote_field.through._meta
         link_to_service = quote(links.get_field(field.m2m_field_name()).column)
         link_to_related = quote(links.get_field(field.m2m_reverse_field_name()).column)
-        return f"""r.id IN (SELECT l.{link_to_related} FROM {quote(links.db_table)} l
-                             WHERE l.{link_to_service} = {service}.id)"""
+        return f"""r.{quote(model._meta.pk.column)} IN (SELECT l.{link_to_related} FROM {quote(links.db_table)} l
+                             WHERE l.{link_to_service} = {service}.{quote(Service._meta.pk.column)})"""
 
     return where
 
 
-def _same_listing(service: str, quote) -> str:
-    return f"r.{quote('enterprise_id')} = {service}.{quote('enterprise_id')}"
+def _same_listing(model, service: str, quote) -> str:
+    """`where` for the rows (of a model with an `enterprise`) that belong to the service's listing."""
+    listing = quote(Service._meta.get_field("enterprise").column)
+    return f"r.{quote(model._meta.get_field('enterprise').column)} = {service}.{listing}"
 
 
-def _other_services(service: str, quote) -> str:
-    return f"{_same_listing(service, quote)} AND r.id <> {service}.id"
+def _other_services(model, service: str, quote) -> str:
+    pk = quote(Service._meta.pk.column)
+    return f"{_same_listing(model, service, quote)} AND r.{pk} <> {service}.{pk}"
+
+
+def _on_service(service: Service, name: str, objects: list) -> None:
+    _prefetched(service, name, objects)
+
+
+def _on_listing(service: Service, name: str, objects: list) -> None:
+    _prefetched(service.enterprise, name, objects)
+
+
+def _as_attribute(service: Service, name: str, objects: list) -> None:
+    setattr(service, name, objects)
 
 
 @dataclass(frozen=True)
 class Listed:
-    """Rows a service's page lists: of `model`, those `where(service_table, quote)` gives (about the rows as `r`),
-    with `fields` of them (all when None)."""
+    """Rows a service's page lists: of `model`, those `where(model, service_table, quote)` gives (about the rows as
+    `r`), with `fields` of them (all when None); `put(service, name, objects)` leaves them where the page reads them."""
 
     model: type[models.Model]
-    where: Callable[[str, Callable], str]
+    where: Callable[..., str]
+    put: Callable[[Service, str, list], None] = _on_service
     fields: tuple[str, ...] | None = None
 
     def concrete_fields(self) -> list:
@@ -103,8 +119,8 @@ LISTED = {
     "categories": Listed(Category, _linked("categories")),
     "client_groups": Listed(ClientGroup, _linked("client_groups")),
     "coverage_areas": Listed(Area, _linked("coverage_areas")),
-    "checks": Listed(EnterpriseCheck, _same_listing),  # the listing's, for enterprise.checks.all()
-    "other_services": Listed(Service, _other_services, fields=("id", "name")),  # their names and links
+    "checks": Listed(EnterpriseCheck, _same_listing, put=_on_listing),  # service.enterprise.checks.all()
+    "other_services": Listed(Service, _other_services, put=_as_attribute, fields=("id", "name")),  # names and links
 }
 
 
@@ -119,13 +135,14 @@ def _json_rows(listed: Listed, service: str, quote) -> str:
         f"r.{column(key.removeprefix('-'))}{' DESC' if key.startswith('-') else ''}" for key in meta.ordering
     )
     columns = ", ".join(f"'{field.attname}', r.{quote(field.column)}" for field in listed.concrete_fields())
-    return f"""SELECT coalesce(json_agg(json_build_object({columns}) ORDER BY {order}, r.id), '[]')
-                 FROM {quote(meta.db_table)} r WHERE {listed.where(service, quote)}"""
+    return f"""SELECT coalesce(json_agg(json_build_object({columns}) ORDER BY {order}, r.{column("pk")}), '[]')
+                 FROM {quote(meta.db_table)} r WHERE {listed.where(listed.model, service, quote)}"""
 
 
 def page_facts(service: Service) -> Service:
-    """The service, with the rows `with_page_facts` read answering `service.categories.all()`, the listing's
-    `checks.all()` (as prefetch_related would have left them, with no query) and `service.other_services`."""
+    """The service, with the rows `with_page_facts` read answering `service.categories.all()` and the listing's
+    `checks.all()` with no query, and `service.other_services`. The service's `enterprise` must have come with it
+    (`select_related`), or reading it would cost a query."""
     for name, listed in LISTED.items():
         fields = listed.concrete_fields()
         objects = [
@@ -134,10 +151,7 @@ def page_facts(service: Service) -> Service:
             )
             for row in getattr(service, f"{name}_rows")
         ]
-        if name == "other_services":
-            service.other_services = objects
-        else:
-            _prefetched(service.enterprise if name == "checks" else service, name, objects)
+        listed.put(service, name, objects)
     return service
 
 

@@ -57,6 +57,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import urlencode
 
 import psutil
@@ -251,7 +252,7 @@ class Command(BaseCommand):
             if options["warmup"] > 0:
                 run_wrk(url, kind["warmup"], options["warmup"], options, cookie)
             log_from = app.log_size()
-            began = time.time()
+            began = time.monotonic()
             before = resource.getrusage(resource.RUSAGE_CHILDREN)
             found = run_wrk(url, kind["paths"], options["seconds"], options, cookie)
             after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -261,7 +262,7 @@ class Command(BaseCommand):
                 key=kind["key"],
                 distinct=kind["distinct"],
                 rps=found["requests"] / found["seconds"],
-                server=sampler.summary(began, found["seconds"]),
+                server=sampler.summary(began, found["seconds"], clock="monotonic"),
                 wrk_cpu_percent=round(wrk_cpu / found["seconds"] * 100),
                 page_cache=app.request_log_summary(log_from)["page_cache"],
             )
@@ -618,11 +619,22 @@ def get(port, path, *, method="GET", body=None, headers=None, timeout=10, every_
 # Measuring CPU --------------------------------------------------------------------------------------------------------
 
 
+class CPUSample(NamedTuple):
+    """CPU seconds used so far (app, PostgreSQL, the whole machine) at one moment, on both clocks."""
+
+    wall: float
+    monotonic: float
+    app: float
+    postgres: float | None
+    machine: float
+    loadavg: tuple[float, float, float]
+
+
 def started_ticks(pid: int) -> int:
     """When a process started, in clock ticks since the machine booted. Not psutil's create_time(): that adds the boot
     time as the clock now gives it, so a clock adjustment during a run made one process look like two, and counted
     its CPU time twice."""
-    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19])
+    return int(Path(f"/proc/{pid}/stat").read_bytes().rsplit(b")", 1)[1].split()[19])
 
 
 class Sampler:
@@ -646,9 +658,10 @@ class Sampler:
     def run(self):
         while not self.stopping.is_set():
             machine = psutil.cpu_times()
-            self.samples.append((time.time(), self.cpu("app", self.app.processes()),
-                                 self.cpu("postgres", self.postgres.processes()) if self.postgres else None,
-                                 machine.user + machine.system + machine.nice, os.getloadavg(), time.monotonic()))
+            wall, monotonic = time.time(), time.monotonic()
+            self.samples.append(CPUSample(wall, monotonic, self.cpu("app", self.app.processes()),
+                                          self.cpu("postgres", self.postgres.processes()) if self.postgres else None,
+                                          machine.user + machine.system + machine.nice, os.getloadavg()))
             self.stopping.wait(1)
 
     def cpu(self, group, processes):
@@ -662,21 +675,23 @@ class Sampler:
                 pass
         return sum(seen.values())
 
-    def summary(self, started_wall, seconds):
-        window = [s for s in self.samples if started_wall <= s[0] <= started_wall + seconds + 0.5]
+    def summary(self, started, seconds, *, clock="wall"):
+        """CPU use from `started` for `seconds`, on the `clock` ("wall", for a start another process gave, or
+        "monotonic", which a correction of the machine's clock does not move)."""
+        window = [s for s in self.samples if started <= getattr(s, clock) <= started + seconds + 0.5]
         if len(window) < 2:
             return {"app_cpu_percent": None, "postgres_cpu_percent": None, "machine_cpu_percent": None,
                     "loadavg": None}
         first, last = window[0], window[-1]
-        span = last[5] - first[5]
-        app_cpu = (last[1] - first[1]) / span * 100
-        pg_cpu = (last[2] - first[2]) / span * 100 if first[2] is not None else None
-        machine = (last[3] - first[3]) / span * 100
+        span = last.monotonic - first.monotonic
+        app_cpu = (last.app - first.app) / span * 100
+        pg_cpu = (last.postgres - first.postgres) / span * 100 if first.postgres is not None else None
+        machine = (last.machine - first.machine) / span * 100
         return {
             "app_cpu_percent": round(app_cpu),
             "postgres_cpu_percent": round(pg_cpu) if pg_cpu is not None else "not measured",
             "machine_cpu_percent": round(machine),
-            "loadavg": " ".join(f"{value:.2f}" for value in last[4]),
+            "loadavg": " ".join(f"{value:.2f}" for value in last.loadavg),
         }
 
 
