@@ -8,10 +8,10 @@ import django_filters
 from django import forms
 from django.conf import settings
 from django.db.models import Exists, OuterRef
-from django.urls import reverse
 from django.utils import timezone
 
 from core.forms import GovukFormMixin
+from core.urls import reverse_ids
 from directory.page_cache import PerCatalogueVersion
 from directory.search import (
     Place,
@@ -345,7 +345,7 @@ def _search_form_class(current: Taxonomies) -> type[SearchForm]:
 def _search_url(params) -> str:
     params.pop("page", None)
     query = params.urlencode()
-    return reverse("search") + (f"?{query}" if query else "")
+    return reverse_ids("search") + (f"?{query}" if query else "")
 
 
 def search_box_form() -> SearchForm:
