@@ -64,7 +64,8 @@ def searches(kind: str, postcodes: list[str], seed: int = SEED) -> list[str]:
 
 
 def service_paths(seed: int = SEED) -> list[str]:
-    """Every published service's page, in random order."""
-    ids = list(Service.objects.published().values_list("pk", flat=True))
+    """Every published service's page, in random order: the same order for the same seed (the ids are read in order
+    first, as two scans of the table at once need not find them in the same order)."""
+    ids = list(Service.objects.published().order_by("pk").values_list("pk", flat=True))
     random.Random(seed).shuffle(ids)
     return [f"/services/{pk}/" for pk in ids]

@@ -121,6 +121,10 @@ DATABASES["default"]["CONN_MAX_AGE"] = env_int(
 )
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 3))
+# Values sent apart from the SQL, so that a statement a connection runs again and again is kept prepared: parsed
+# once, and planned once where one plan serves every value (docs/adr/0017). PostgreSQL spent more on parsing and
+# planning the public pages' statements than on running them.
+DATABASES["default"]["OPTIONS"].update(server_side_binding=True, prepare_threshold=5)
 
 # Read replicas: DATABASE_REPLICA_URL (comma-separated for several) adds the aliases `replica`, `replica_2`, …, from
 # which the public read-only pages read (core/db_router.py, docs/adr/0007). Unset, there is only the primary.
@@ -129,11 +133,11 @@ DATABASE_REPLICAS = []
 for _number, _url in enumerate(env_list("DATABASE_REPLICA_URL", []), start=1):
     _alias = "replica" if _number == 1 else f"replica_{_number}"
     _replica = dj_database_url.parse(_url)
-    # The primary's connection handling (connections kept and checked, the connect timeout) applies to replicas too.
-    _replica.update({key: DATABASES["default"][key] for key in ("CONN_MAX_AGE", "CONN_HEALTH_CHECKS")
-                     if key in DATABASES["default"]})
-    if "connect_timeout" in DATABASES["default"].get("OPTIONS", {}):
-        _replica.setdefault("OPTIONS", {})["connect_timeout"] = DATABASES["default"]["OPTIONS"]["connect_timeout"]
+    # The primary's connection handling (connections kept and checked, the connect timeout, statements kept prepared)
+    # applies to replicas too.
+    _replica.update({key: DATABASES["default"][key] for key in ("CONN_MAX_AGE", "CONN_HEALTH_CHECKS")})
+    _replica.setdefault("OPTIONS", {}).update({key: DATABASES["default"]["OPTIONS"][key] for key in (
+        "connect_timeout", "server_side_binding", "prepare_threshold")})
     _replica["TEST"] = {"MIRROR": "default"}
     DATABASES[_alias] = _replica
     DATABASE_REPLICAS.append(_alias)

@@ -108,12 +108,12 @@ def search_record_fields(service_filter, *, result_count: int) -> dict:
 # The record is committed without waiting for the disk: `synchronous_commit` off for this one call's own transaction
 # (the setting in effect when a transaction commits is the one that counts; everything else keeps waiting). A
 # database crash could lose the last fraction of a second of these counts, never a listing or a referral, and no
-# search waits for a disk flush (0.3–3 ms here, more when the disk is busy). Two statements in one call, as Django's
-# client-side parameter binding (its default) allows.
+# search waits for a disk flush (0.3–3 ms here, more when the disk is busy). One statement, which sets it for its own
+# transaction first (`set_config(…, true)`), as parameters bound by the server allow no more.
 _INSERT = (
     f'INSERT INTO "{SearchRecord._meta.db_table}" (searched_on, area_id, postcode_district, words, category_slugs, '
-    "client_group_slugs, result_count, visitor) VALUES (%s, %s, %s, %s, %s, %s, %s, %s); "
-    "SET LOCAL synchronous_commit TO OFF"
+    "client_group_slugs, result_count, visitor) SELECT %s, %s, %s, %s, %s, %s, %s, %s "
+    "FROM (SELECT set_config('synchronous_commit', 'off', true)) AS asynchronous"
 )
 
 

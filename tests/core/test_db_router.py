@@ -285,7 +285,8 @@ def database_settings(**env):
     code = (
         "import json, django; from django.conf import settings; django.setup(); "
         "print(json.dumps({'databases': {alias: {'HOST': db.get('HOST'), 'NAME': db.get('NAME'), "
-        "'TEST': db.get('TEST')} for alias, db in settings.DATABASES.items()}, "
+        "'TEST': db.get('TEST'), 'OPTIONS': db.get('OPTIONS'), 'CONN_HEALTH_CHECKS': db.get('CONN_HEALTH_CHECKS')} "
+        "for alias, db in settings.DATABASES.items()}, "
         "'replicas': settings.DATABASE_REPLICAS, 'routers': settings.DATABASE_ROUTERS}))"
     )
     environment = {key: value for key, value in os.environ.items() if key != "DATABASE_REPLICA_URL"}
@@ -316,3 +317,14 @@ class TestSettings:
         assert found["databases"]["replica"]["HOST"] == "replica-a.example"
         assert found["databases"]["replica_2"]["HOST"] == "replica-b.example"
         assert all(found["databases"][alias]["TEST"]["MIRROR"] == "default" for alias in found["replicas"])
+
+    def test_a_replica_keeps_its_own_address_options_and_takes_the_primarys_connection_handling(self):
+        found = database_settings(
+            DATABASE_REPLICA_URL="postgres://app:secret@replica-a.example:5432/directory?sslmode=require"
+        )
+
+        primary, replica = found["databases"]["default"], found["databases"]["replica"]
+        assert replica["OPTIONS"]["sslmode"] == "require"
+        for option in ("connect_timeout", "server_side_binding", "prepare_threshold"):
+            assert replica["OPTIONS"][option] == primary["OPTIONS"][option]
+        assert replica["CONN_HEALTH_CHECKS"] is True

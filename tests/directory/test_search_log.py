@@ -7,7 +7,7 @@ from django.db import connection
 from django.test import Client
 
 from directory.models import SearchRecord
-from directory.search_log import scrub_words, visitor_code
+from directory.search_log import record_search, scrub_words, visitor_code
 from enterprises.models import StaffMembership
 from tests.factories import make_service, make_user
 
@@ -37,6 +37,18 @@ def test_only_the_record_of_a_search_is_committed_without_waiting_for_the_disk(c
     with connection.cursor() as cursor:
         cursor.execute("SHOW synchronous_commit")
         assert cursor.fetchone() == ("on",)
+
+
+def test_the_record_of_a_search_is_one_statement_that_stops_its_own_transaction_waiting_for_the_disk(db):
+    fields = {"area_id": None, "postcode_district": "WR1", "words": "club", "category_slugs": ["day-clubs"],
+              "client_group_slugs": [], "result_count": 3}
+
+    record_search(fields, visitor="a visitor")  # in the test's transaction
+
+    assert SearchRecord.objects.get().category_slugs == ["day-clubs"]
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone() == ("off",)
 
 
 def test_a_search_that_found_nothing_is_recorded_with_no_results(client, a_day_club):

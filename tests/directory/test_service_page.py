@@ -186,3 +186,20 @@ def test_a_service_page_runs_the_same_queries_however_much_it_shows(client, db):
     for shown in ("Day clubs, Peer support, Sitting services", "People with dementia", "Broadway, Evesham, Pershore",
                   "Lunch club", "Tea dance", "DBS checks confirmed 3 April 2026"):
         assert shown in html
+
+
+@pytest.mark.django_db
+def test_a_connection_keeps_the_service_pages_statement_after_a_few_views(client, db):
+    """PostgreSQL spent more on parsing and planning the service page's statement than on running it. After a few
+    views a connection keeps it prepared, and each later view sends only its name and the service's id (ADR 17)."""
+    services = [make_service(f"Lunch club {number}") for number in range(8)]
+    for service in services:
+        assert service.name in page(client, service)
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT generic_plans + custom_plans FROM pg_prepared_statements WHERE statement LIKE %s",
+            ["%other_services_rows%"],
+        )
+        runs_of_the_kept_statement = [row[0] for row in cursor.fetchall()]
+    assert runs_of_the_kept_statement and max(runs_of_the_kept_statement) >= 2
