@@ -123,8 +123,10 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 3))
 # Values sent apart from the SQL, so that a statement a connection runs again and again is kept prepared: parsed
 # once, and planned once where one plan serves every value (docs/adr/0017). PostgreSQL spent more on parsing and
-# planning the public pages' statements than on running them.
-DATABASES["default"]["OPTIONS"].update(server_side_binding=True, prepare_threshold=5)
+# planning the public pages' statements than on running them. Off (None) only behind a pooler that cannot keep them.
+DATABASES["default"]["OPTIONS"].update(
+    server_side_binding=True, prepare_threshold=5 if env_bool("DATABASE_PREPARED_STATEMENTS", True) else None
+)
 
 # Read replicas: DATABASE_REPLICA_URL (comma-separated for several) adds the aliases `replica`, `replica_2`, …, from
 # which the public read-only pages read (core/db_router.py, docs/adr/0007). Unset, there is only the primary.

@@ -251,12 +251,12 @@ def near(services: QuerySet, place: Place, miles: float) -> QuerySet:
         f" <= ({service}.coverage_radius_miles::double precision * %s)"
     )
     reaches_params = [e, n, METRES_PER_MILE]
-    circle, circle_params = _coverage_circle_sql(services.db)
+    circle = _coverage_circle_sql(services.db)
     candidates = (
         f"({service}.venue_easting BETWEEN %s AND %s AND {service}.venue_northing BETWEEN %s AND %s)"
         f" OR ({circle} @> circle(point(%s, %s), 0))"
     )
-    candidates_params = [e - reach, e + reach, n - reach, n + reach, *circle_params, e, n]
+    candidates_params = [e - reach, e + reach, n - reach, n + reach, e, n]
     if place.area_id is not None:
         links = quote(Service.coverage_areas.through._meta.db_table)
         covering = f"SELECT l.service_id FROM {links} l WHERE l.area_id = %s"
@@ -289,10 +289,12 @@ def near(services: QuerySet, place: Place, miles: float) -> QuerySet:
 
 
 @functools.cache
-def _coverage_circle_sql(alias: str) -> tuple[str, tuple]:
-    """COVERAGE_CIRCLE as the ORM writes it: its GiST index serves only the very expression it was made on."""
+def _coverage_circle_sql(alias: str) -> str:
+    """COVERAGE_CIRCLE as the ORM writes it, its number written into the SQL: its GiST index serves only the very
+    expression it was made on, and a plan PostgreSQL keeps for every place (ADR 17) knows no bound value."""
     query = Service.objects.all().query
-    return query.get_compiler(alias).compile(COVERAGE_CIRCLE.resolve_expression(query))
+    sql, params = query.get_compiler(alias).compile(COVERAGE_CIRCLE.resolve_expression(query))
+    return connections[alias].ops.compose_sql(sql, params)
 
 
 def _synonym_rewrites(connection) -> str:

@@ -304,11 +304,12 @@ def _sql(queryset: QuerySet) -> tuple[str, tuple]:
     return queryset.query.sql_with_params()
 
 
-def _expression_sql(model, expression) -> tuple[str, tuple]:
-    """An ORM expression as SQL over the model's table (so it matches an index built on the same expression)."""
+def _expression_sql(model, expression) -> str:
+    """An ORM expression as SQL over the model's table, its values written in, so that it matches an index built on
+    the same expression (under a plan kept for any values too, ADR 17)."""
     query = Query(model)
     compiler = query.get_compiler(connection=connection)
-    return compiler.compile(expression.resolve_expression(query))
+    return connection.ops.compose_sql(*compiler.compile(expression.resolve_expression(query)))
 
 
 def _fetch(sql: str, params) -> list[tuple]:
@@ -368,7 +369,7 @@ def area_figures(scope: Scope, filters: Filters) -> AreaFigures:
     where_params = [scope.council.pk, *([filters.area.pk] if filters.area else [])]
     category_params = [filters.category.pk] if filters.category else []
     of_type = "AND category_id = %s" if filters.category else ""
-    circle_sql, circle_params = _expression_sql(Service, COVERAGE_CIRCLE)
+    circle_sql = _expression_sql(Service, COVERAGE_CIRCLE)
     council_sql, council_params = _sql(
         Enterprise.objects.filter(public_listing(), council=scope.council).order_by().values("id")
     )
@@ -419,7 +420,7 @@ def area_figures(scope: Scope, filters: Filters) -> AreaFigures:
      GROUP BY GROUPING SETS ((near.area_id, types.category_id), (near.area_id))
     """
     params = [
-        *[REACH_METRES] * 5, *where_params, *circle_params, *where_params, *where_params,
+        *[REACH_METRES] * 5, *where_params, *where_params, *where_params,
         *category_params, *category_params, *per_service_params, *council_params, *public_params,
     ]
     listings, referrals, gaps, gap_totals = {}, {}, {}, {}

@@ -328,3 +328,10 @@ class TestSettings:
         for option in ("connect_timeout", "server_side_binding", "prepare_threshold"):
             assert replica["OPTIONS"][option] == primary["OPTIONS"][option]
         assert replica["CONN_HEALTH_CHECKS"] is True
+
+    def test_prepared_statements_can_be_turned_off_for_a_pooler_that_cannot_keep_them(self):
+        kept = database_settings()["databases"]["default"]["OPTIONS"]
+        off = database_settings(DATABASE_PREPARED_STATEMENTS="false")["databases"]["default"]["OPTIONS"]
+
+        assert kept["prepare_threshold"] == 5 and off["prepare_threshold"] is None
+        assert kept["server_side_binding"] is off["server_side_binding"] is True

@@ -1,11 +1,14 @@
 """What a resident finds when they search, and in what order."""
 
+import itertools
+import re
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from directory.filters import ServiceFilter
+from directory.search import find_place, near
 from enterprises.models import Capacity, CostType, Delivery, Enterprise, Service, WayToPay
 from tests.factories import days_ago, make_area, make_enterprise, make_place, make_service
 
@@ -87,6 +90,21 @@ class TestPostcodeAndDistance:
         make_service("Two miles", venue=postcode_miles_east(2.5, "WR2 2AA"))
 
         assert found_names(search(client, postcode="WR1 2EY")) == ["One mile", "Two miles", "Three miles"]
+
+    def test_a_plan_kept_for_every_place_still_finds_home_services_through_their_index(self, home_postcode):
+        """PostgreSQL keeps one plan for a statement a connection runs again and again, made without its values (ADR
+        17). The coverage circles' index serves only the very expression it was built on, its number included: were
+        that number a value, every search from a kept plan would read every service."""
+        sql, _ = near(Service.objects.published(), find_place("WR1 2EY"), 5).values("pk").query.sql_with_params()
+        numbers = itertools.count(1)
+        without_values = re.sub("%s", lambda _: f"${next(numbers)}", sql)
+
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute(f"EXPLAIN (GENERIC_PLAN) {without_values}")
+            plan = " ".join(row[0] for row in cursor.fetchall())
+
+        assert "service_coverage_circle_idx" in plan
 
 
 @pytest.mark.django_db
