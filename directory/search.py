@@ -6,7 +6,6 @@ are shuffled by a rotation that changes every day, so each provider takes its tu
 """
 
 import difflib
-import functools
 import math
 import re
 from dataclasses import dataclass
@@ -32,7 +31,6 @@ from django.urls import reverse
 from core.paging import counted_page, requested_page
 from enterprises.areas import SAME_PLACE_METRES
 from enterprises.models import (
-    COVERAGE_CIRCLE,
     SEARCH_CONFIG,
     Area,
     AreaName,
@@ -44,6 +42,7 @@ from enterprises.models import (
     Service,
     ServiceFacts,
     Synonym,
+    coverage_circle_sql,
 )
 from enterprises.postcodes import (
     METRES_PER_MILE,
@@ -251,7 +250,7 @@ def near(services: QuerySet, place: Place, miles: float) -> QuerySet:
         f" <= ({service}.coverage_radius_miles::double precision * %s)"
     )
     reaches_params = [e, n, METRES_PER_MILE]
-    circle = _coverage_circle_sql(services.db)
+    circle = coverage_circle_sql(services.db)
     candidates = (
         f"({service}.venue_easting BETWEEN %s AND %s AND {service}.venue_northing BETWEEN %s AND %s)"
         f" OR ({circle} @> circle(point(%s, %s), 0))"
@@ -286,15 +285,6 @@ def near(services: QuerySet, place: Place, miles: float) -> QuerySet:
             ),
         )
     )
-
-
-@functools.cache
-def _coverage_circle_sql(alias: str) -> str:
-    """COVERAGE_CIRCLE as the ORM writes it, its number written into the SQL: its GiST index serves only the very
-    expression it was made on, and a plan PostgreSQL keeps for every place (ADR 17) knows no bound value."""
-    query = Service.objects.all().query
-    sql, params = query.get_compiler(alias).compile(COVERAGE_CIRCLE.resolve_expression(query))
-    return connections[alias].ops.compose_sql(sql, params)
 
 
 def _synonym_rewrites(connection) -> str:

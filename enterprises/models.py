@@ -1,3 +1,4 @@
+import functools
 import secrets
 from datetime import date
 
@@ -6,8 +7,9 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, GistIndex
 from django.contrib.postgres.search import SearchQuery, SearchQueryField, SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import connection, models
+from django.db import connection, connections, models
 from django.db.models.functions import Cast, Lower
+from django.db.models.sql import Query
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,7 +21,8 @@ MAX_COVERAGE_MILES = 50
 
 # The circle a home-visit service covers (its base, and its radius in metres), as a PostgreSQL `circle`.
 # A GiST index holds it, so "which services reach this point" is an index lookup, not a scan; the search
-# (directory/search.py) must use this very expression for PostgreSQL to match the query to the index.
+# (directory/search.py) and the area figures (reports/figures.py) must use this very expression, as
+# `coverage_circle_sql` writes it, for PostgreSQL to match the query to the index.
 COVERAGE_CIRCLE = models.Func(
     models.Func(models.F("coverage_easting"), models.F("coverage_northing"), function="point"),
     models.ExpressionWrapper(
@@ -29,6 +32,15 @@ COVERAGE_CIRCLE = models.Func(
     function="circle",
     output_field=models.Field(),
 )
+
+
+@functools.cache
+def coverage_circle_sql(alias: str) -> str:
+    """COVERAGE_CIRCLE as SQL over the service table, its number written in: the index matches only the expression
+    it was built on, number included, and a plan PostgreSQL keeps for any values (ADR 17) knows no bound value."""
+    query = Query(Service)
+    sql, params = query.get_compiler(alias).compile(COVERAGE_CIRCLE.resolve_expression(query))
+    return connections[alias].ops.compose_sql(sql, params)
 
 
 class Council(models.Model):

@@ -70,7 +70,6 @@ from django.db.models import (
 )
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, TruncMonth
-from django.db.models.sql import Query
 from django.urls import reverse
 from django.utils import timezone
 
@@ -79,7 +78,6 @@ from directory.problems import reported_out_of_date
 from directory.search import Place, near
 from enterprises.enquiries import DAYS_TO_START
 from enterprises.models import (
-    COVERAGE_CIRCLE,
     Area,
     Capacity,
     Category,
@@ -88,6 +86,7 @@ from enterprises.models import (
     Enterprise,
     Event,
     Service,
+    coverage_circle_sql,
     current_capacity,
     public_listing,
 )
@@ -304,14 +303,6 @@ def _sql(queryset: QuerySet) -> tuple[str, tuple]:
     return queryset.query.sql_with_params()
 
 
-def _expression_sql(model, expression) -> str:
-    """An ORM expression as SQL over the model's table, its values written in, so that it matches an index built on
-    the same expression (under a plan kept for any values too, ADR 17)."""
-    query = Query(model)
-    compiler = query.get_compiler(connection=connection)
-    return connection.ops.compose_sql(*compiler.compile(expression.resolve_expression(query)))
-
-
 def _fetch(sql: str, params) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -369,7 +360,7 @@ def area_figures(scope: Scope, filters: Filters) -> AreaFigures:
     where_params = [scope.council.pk, *([filters.area.pk] if filters.area else [])]
     category_params = [filters.category.pk] if filters.category else []
     of_type = "AND category_id = %s" if filters.category else ""
-    circle_sql = _expression_sql(Service, COVERAGE_CIRCLE)
+    circle_sql = coverage_circle_sql(connection.alias)
     council_sql, council_params = _sql(
         Enterprise.objects.filter(public_listing(), council=scope.council).order_by().values("id")
     )
